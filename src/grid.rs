@@ -1,0 +1,205 @@
+//! The one shape every reader produces: sparse rows of non-empty cells, the
+//! merged spans of the source (when it had any) and where it all came from.
+
+use std::fmt;
+
+/// A cell position, 0-based internally, shown A1-style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellRef {
+    pub row: u32,
+    pub col: u32,
+}
+
+impl CellRef {
+    pub fn new(row: u32, col: u32) -> Self {
+        CellRef { row, col }
+    }
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA.
+pub fn column_name(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII letters")
+}
+
+impl fmt::Display for CellRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", column_name(self.col), self.row + 1)
+    }
+}
+
+/// A non-empty cell; `text` is trimmed, line breaks normalised to `\n`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub col: u32,
+    pub text: String,
+}
+
+/// One row of the source, holding only its non-empty cells, sorted by column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub index: u32,
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    pub fn get(&self, col: u32) -> Option<&str> {
+        self.cells
+            .binary_search_by_key(&col, |c| c.col)
+            .ok()
+            .map(|i| self.cells[i].text.as_str())
+    }
+
+    pub fn first(&self) -> Option<&Cell> {
+        self.cells.first()
+    }
+
+    pub fn last_col(&self) -> Option<u32> {
+        self.cells.last().map(|c| c.col)
+    }
+
+    pub fn at(&self, col: u32) -> CellRef {
+        CellRef::new(self.index, col)
+    }
+}
+
+/// A merged region, inclusive on both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Span {
+    pub first: CellRef,
+    pub last: CellRef,
+}
+
+/// Where a grid came from: recorded in each record's `source`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub path: String,
+    pub format: &'static str,
+    pub encoding: Option<String>,
+    pub sheet: Option<String>,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    pub rows: Vec<Row>,
+    pub spans: Vec<Span>,
+    /// False for text exports: the merge layout was lost and rows may be shifted.
+    pub has_layout: bool,
+    pub source: Provenance,
+    /// Oddities a reader noticed; they become record warnings.
+    pub notes: Vec<Note>,
+}
+
+/// A reader's warning: `code` as in the record's `warnings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub code: &'static str,
+    pub cell: Option<CellRef>,
+    pub detail: String,
+}
+
+impl Grid {
+    pub fn cell_count(&self) -> usize {
+        self.rows.iter().map(|r| r.cells.len()).sum()
+    }
+
+    /// The merged span whose top-left cell is `at`, if any.
+    pub fn span_at(&self, at: CellRef) -> Option<&Span> {
+        self.spans.iter().find(|s| s.first == at)
+    }
+}
+
+/// Cell text as declx keeps it: CR/LF folded to `\n`, trimmed at both ends
+/// (including full-width and non-breaking spaces).
+pub fn clean_text(raw: &str) -> String {
+    let t = raw.trim_matches(is_blank);
+    if t.contains('\r') {
+        t.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        t.to_string()
+    }
+}
+
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+}
+
+/// Builds a grid row by row; drops empty cells and rows.
+#[derive(Default)]
+pub struct GridBuilder {
+    rows: Vec<Row>,
+}
+
+impl GridBuilder {
+    pub fn push(&mut self, row: u32, col: u32, raw: &str) {
+        let text = clean_text(raw);
+        if text.is_empty() {
+            return;
+        }
+        match self.rows.last_mut() {
+            Some(r) if r.index == row => r.cells.push(Cell { col, text }),
+            _ => self.rows.push(Row {
+                index: row,
+                cells: vec![Cell { col, text }],
+            }),
+        }
+    }
+
+    /// Rows sorted by index, cells by column (readers may deliver any order).
+    pub fn finish(mut self) -> Vec<Row> {
+        if !self.rows.windows(2).all(|w| w[0].index < w[1].index) {
+            self.rows.sort_by_key(|r| r.index);
+            let mut merged: Vec<Row> = Vec::with_capacity(self.rows.len());
+            for r in self.rows {
+                match merged.last_mut() {
+                    Some(m) if m.index == r.index => m.cells.extend(r.cells),
+                    _ => merged.push(r),
+                }
+            }
+            self.rows = merged;
+        }
+        for r in &mut self.rows {
+            if !r.cells.windows(2).all(|w| w[0].col < w[1].col) {
+                r.cells.sort_by_key(|c| c.col);
+                r.cells.dedup_by_key(|c| c.col);
+            }
+        }
+        self.rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a1_names() {
+        assert_eq!(CellRef::new(18, 3).to_string(), "D19");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(16383), "XFD");
+    }
+
+    #[test]
+    fn builder_sorts_and_drops_blanks() {
+        let mut b = GridBuilder::default();
+        b.push(2, 1, "b");
+        b.push(0, 3, " \u{3000} ");
+        b.push(0, 2, "a\r\nb ");
+        b.push(2, 0, "a");
+        let rows = b.finish();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells[0].text, "a\nb");
+        assert_eq!(rows[1].get(0), Some("a"));
+        assert_eq!(rows[1].get(1), Some("b"));
+    }
+}

@@ -1,0 +1,237 @@
+//! Layout: split a grid into forms at their title rows, and put back the
+//! empty leading cells that text exporters drop from some rows.
+
+use crate::grid::{CellRef, Grid, Row};
+use crate::record::Warning;
+use crate::vocab::{self, fold};
+
+/// One form's rows, title row first when the form has one.
+#[derive(Debug, Clone)]
+pub struct FormRows {
+    pub rows: Vec<Row>,
+    pub has_title: bool,
+    pub warnings: Vec<Warning>,
+}
+
+/// The distinct texts of a row: a filled merge repeats one text.
+fn distinct_texts(row: &Row) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for c in &row.cells {
+        if !seen.contains(&c.text.as_str()) {
+            seen.push(&c.text);
+        }
+    }
+    seen
+}
+
+/// A title row holds one text (perhaps repeated by a filled merge) that
+/// reads as a form title and is not a section label.
+pub fn title_text(row: &Row) -> Option<&str> {
+    let texts = distinct_texts(row);
+    let [t] = texts.as_slice() else {
+        return None;
+    };
+    let f = fold(t);
+    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()).then_some(*t)
+}
+
+/// Splits a grid into forms. Rows before the first title belong to the first
+/// form; with no title at all the whole grid is one candidate form.
+pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
+    let starts: Vec<usize> = grid
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| title_text(r).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let mut forms = Vec::new();
+    if starts.is_empty() {
+        forms.push(FormRows {
+            rows: grid.rows.clone(),
+            has_title: false,
+            warnings: Vec::new(),
+        });
+    } else {
+        for (n, &s) in starts.iter().enumerate() {
+            let from = if n == 0 { 0 } else { s };
+            let to = starts.get(n + 1).copied().unwrap_or(grid.rows.len());
+            let mut rows: Vec<Row> = grid.rows[from..to].to_vec();
+            // Stray rows above the first title stay in the form, after its title.
+            if n == 0 && s > 0 {
+                let title = rows.remove(s);
+                rows.insert(0, title);
+            }
+            forms.push(FormRows {
+                rows,
+                has_title: true,
+                warnings: Vec::new(),
+            });
+        }
+    }
+    if !grid.has_layout {
+        for f in &mut forms {
+            realign(f);
+        }
+    }
+    forms
+}
+
+/// The column frame of the section being read, from its label/header rows.
+#[derive(Debug, Default, Clone, Copy)]
+struct Frame {
+    label_col: u32,
+    first_data_col: u32,
+    last_col: u32,
+    /// 一级/二级/三级 columns when the section is the indicator table.
+    levels: Option<[u32; 3]>,
+}
+
+fn level_cols(row: &Row) -> Option<[u32; 3]> {
+    let mut cols = [None; 3];
+    for c in &row.cells {
+        let f = fold(&c.text);
+        if let Some(i) = vocab::LEVEL_HEADERS.iter().position(|h| *h == f) {
+            cols[i].get_or_insert(c.col);
+        }
+    }
+    match cols {
+        [Some(a), Some(b), Some(c)] if a < b && b < c => Some([a, b, c]),
+        _ => None,
+    }
+}
+
+/// Whether a cell is a label that starts its own row structure (section,
+/// header field, or `label：value` note) and so is never shifted.
+fn is_anchor(text: &str) -> bool {
+    let f = fold(text);
+    if vocab::section(&f).is_some() || vocab::field(&f).is_some() || vocab::is_title(&f) {
+        return true;
+    }
+    if let Some((label, _)) = f.split_once(':') {
+        return vocab::field(label).is_some() || label.chars().count() <= 8;
+    }
+    f.starts_with("注") || f.starts_with("说明") || f.starts_with("备注")
+}
+
+/// Re-aligns rows that lost their empty leading cells, deciding by the open
+/// section's columns and the category vocabularies, never by line numbers.
+fn realign(form: &mut FormRows) {
+    let mut frame: Option<Frame> = None;
+    for row in &mut form.rows {
+        let Some(first) = row.first().cloned() else { continue };
+        let folded = fold(&first.text);
+        if let Some(levels) = level_cols(row) {
+            let f = frame.get_or_insert(Frame::default());
+            f.levels = Some(levels);
+            f.last_col = f.last_col.max(row.last_col().unwrap_or(0));
+            f.first_data_col = levels[0];
+            continue;
+        }
+        if vocab::section(&folded).is_some() {
+            let keep_levels = frame.and_then(|f| f.levels).filter(|_| vocab::section(&folded) == Some(vocab::Section::Indicators));
+            let second = row.cells.get(1).map_or(first.col + 1, |c| c.col);
+            frame = Some(Frame {
+                label_col: first.col,
+                first_data_col: keep_levels.map_or(second, |l| l[0]),
+                last_col: row.last_col().unwrap_or(first.col).max(keep_levels.map_or(0, |l| l[2] + 1)),
+                levels: keep_levels,
+            });
+            continue;
+        }
+        let Some(f) = frame else { continue };
+        if is_anchor(&first.text) {
+            continue;
+        }
+        let row_last = row.last_col().unwrap_or(first.col);
+        let lone = row.cells.len() == 1;
+        let shift = match f.levels {
+            Some([l1, l2, l3]) => {
+                if vocab::is_level1(&folded) {
+                    l1.saturating_sub(first.col)
+                } else if vocab::is_level2(&folded) {
+                    l2.saturating_sub(first.col)
+                } else if lone || first.col >= l3 {
+                    0
+                } else {
+                    (f.last_col.saturating_sub(row_last)).min(l3 - first.col)
+                }
+            }
+            None => {
+                if first.col == f.label_col && first.col < f.first_data_col && !lone {
+                    (f.last_col.saturating_sub(row_last)).min(f.first_data_col - first.col)
+                } else {
+                    0
+                }
+            }
+        };
+        if shift > 0 {
+            for c in &mut row.cells {
+                c.col += shift;
+            }
+            form.warnings.push(Warning {
+                code: "row_realigned",
+                cell: Some(CellRef::new(row.index, first.col).to_string()),
+                detail: format!(
+                    "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
+                    row.index + 1,
+                    first.text,
+                    CellRef::new(row.index, first.col + shift)
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::GridBuilder;
+
+    fn grid(lines: &[&str]) -> Grid {
+        let mut b = GridBuilder::default();
+        for (r, l) in lines.iter().enumerate() {
+            for (c, t) in l.split('\t').enumerate() {
+                b.push(r as u32, c as u32, t);
+            }
+        }
+        Grid {
+            rows: b.finish(),
+            ..Grid::default()
+        }
+    }
+
+    #[test]
+    fn shifted_indicator_and_category_rows_move_back() {
+        let g = grid(&[
+            "部门整体预算绩效目标申报表",
+            "绩效指标\t一级指标\t二级指标\t三级指标\t实施周期指标值\t年度指标值",
+            "\t产出指标\t数量指标\t甲\t1次\t1次",
+            "乙（人）\t12人\t12人",
+            "\t\t丙\t良好以上\t良好以上",
+            "\t效益指标\t社会效益指标\t丁\t1\t1",
+            "\t生态效益指标",
+            "\t成本指标",
+        ]);
+        let forms = split_forms(&g);
+        assert_eq!(forms.len(), 1);
+        let rows = &forms[0].rows;
+        assert_eq!(rows[3].get(3), Some("乙（人）"));
+        assert_eq!(rows[3].get(5), Some("12人"));
+        assert_eq!(rows[4].get(3), Some("丙"));
+        assert_eq!(rows[6].get(2), Some("生态效益指标"));
+        assert_eq!(rows[7].get(1), Some("成本指标"));
+        assert_eq!(forms[0].warnings.len(), 3);
+        assert_eq!(forms[0].warnings[0].cell.as_deref(), Some("A4"));
+    }
+
+    #[test]
+    fn splits_stacked_forms() {
+        let g = grid(&["说明", "部门整体支出绩效目标申报表", "部门名称\t甲", "部门整体支出绩效目标申报表", "部门名称\t乙"]);
+        let forms = split_forms(&g);
+        assert_eq!(forms.len(), 2);
+        assert_eq!(forms[0].rows.len(), 3);
+        assert_eq!(forms[0].rows[0].cells[0].text, "部门整体支出绩效目标申报表");
+        assert_eq!(forms[1].rows[1].get(1), Some("乙"));
+    }
+}

@@ -1,0 +1,83 @@
+//! declx: Chinese budget performance target declaration forms (绩效目标申报表)
+//! into normalized JSON records.
+//!
+//! The pipeline is a straight line, one module per stage:
+//! `read` (text | workbook) → [`grid::Grid`] → `layout` (split forms,
+//! re-align shifted rows) → `form` (kind, sections) → `indicators` + `values`
+//! → [`record::Record`] → `output` (files, JSON Lines, run report).
+
+pub mod budget;
+pub mod checks;
+pub mod error;
+pub mod form;
+pub mod grid;
+pub mod indicators;
+pub mod layout;
+pub mod output;
+pub mod read;
+pub mod record;
+pub mod run;
+pub mod values;
+pub mod vocab;
+
+use error::{Error, ErrorKind};
+use read::Limits;
+use record::Record;
+use std::path::Path;
+
+/// What one input file gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub records: Vec<Record>,
+    /// Sheets passed over, with the reason (说明 sheets, unrelated tables).
+    pub skipped_sheets: Vec<(String, String)>,
+}
+
+/// Reads one file and extracts every form in it. A file in which no sheet
+/// holds a form is an error naming the file.
+pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
+    let grids = read::read_file(path, limits)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let mut out = FileOutcome::default();
+    let mut first_err: Option<Error> = None;
+    for grid in &grids {
+        match form::extract(grid, stem) {
+            Ok(records) => out.records.extend(records),
+            Err(kind) => {
+                let e = Error::new(path, kind);
+                let e = match &grid.source.sheet {
+                    Some(s) => e.in_sheet(s),
+                    None => e,
+                };
+                if let Some(s) = &grid.source.sheet {
+                    out.skipped_sheets.push((s.clone(), e.kind.to_string()));
+                }
+                // An unknown form kind says more than "no form".
+                let better = match (&first_err, &e.kind) {
+                    (None, _) => true,
+                    (Some(prev), ErrorKind::UnknownForm(_)) => !matches!(prev.kind, ErrorKind::UnknownForm(_)),
+                    _ => false,
+                };
+                if better {
+                    first_err = Some(e);
+                }
+            }
+        }
+    }
+    if out.records.is_empty() {
+        let e = first_err.unwrap_or_else(|| Error::new(path, ErrorKind::NoForm("no sheet".into())));
+        return Err(if grids.len() > 1 {
+            Error {
+                sheet: None,
+                kind: match e.kind {
+                    ErrorKind::UnknownForm(t) => ErrorKind::UnknownForm(t),
+                    other => ErrorKind::NoForm(format!("none of {} sheets holds a form ({other})", grids.len())),
+                },
+                path: e.path,
+            }
+        } else {
+            e
+        });
+    }
+    Ok(out)
+}

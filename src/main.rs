@@ -1,0 +1,103 @@
+//! The `declx` command: parses arguments and calls the library.
+
+use clap::{Parser, Subcommand};
+use declx::read::Limits;
+use declx::run::{self, Options};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "declx", version, about = "Budget performance target declaration forms (绩效目标申报表) → JSON")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract every form of the given files and directories (`-`: read paths from stdin).
+    Extract {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Write one JSON file per record plus _report.json here.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Write all records as JSON Lines to this file (`-` for stdout).
+        #[arg(long)]
+        jsonl: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// No progress bar and no summary on stderr.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Largest input file, in MiB.
+        #[arg(long, default_value_t = 256)]
+        max_file_mb: u64,
+        /// Most non-empty cells per sheet.
+        #[arg(long, default_value_t = 2_000_000)]
+        max_cells: usize,
+        /// Most merged regions per sheet.
+        #[arg(long, default_value_t = 100_000)]
+        max_spans: usize,
+        /// Largest uncompressed size of a zip-based workbook, in MiB.
+        #[arg(long, default_value_t = 1024)]
+        max_unzipped_mb: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract {
+            paths,
+            out,
+            jsonl,
+            jobs,
+            quiet,
+            max_file_mb,
+            max_cells,
+            max_spans,
+            max_unzipped_mb,
+        } => {
+            if out.is_none() && jsonl.is_none() {
+                eprintln!("declx: nothing to write: give --out DIR and/or --jsonl FILE|-");
+                return ExitCode::from(1);
+            }
+            let opts = Options {
+                inputs: paths,
+                out,
+                jsonl,
+                jobs,
+                quiet,
+                limits: Limits {
+                    max_file_bytes: max_file_mb << 20,
+                    max_cells,
+                    max_spans,
+                    max_unzipped_bytes: max_unzipped_mb << 20,
+                    ..Limits::default()
+                },
+            };
+            match run::run(&opts) {
+                Ok(report) => {
+                    let t = &report.totals;
+                    if !quiet {
+                        eprintln!(
+                            "declx: {} input(s): {} ok, {} failed, {} skipped; {} record(s), {} warning(s) in {:.2}s",
+                            t.inputs, t.ok, t.failed, t.skipped_files, t.records, t.warnings, report.seconds
+                        );
+                    }
+                    if t.failed > 0 {
+                        ExitCode::from(2)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => {
+                    eprintln!("declx: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+    }
+}

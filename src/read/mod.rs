@@ -1,0 +1,115 @@
+//! Readers: bytes of one file in, one `Grid` per sheet out. A reader knows
+//! file formats, nothing of forms.
+
+mod text;
+mod workbook;
+
+pub use text::{decode_text, TextReader};
+pub use workbook::WorkbookReader;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::grid::Grid;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Resource limits applied per input file; each can be raised from the CLI.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest input file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Most non-empty cells kept from one sheet.
+    pub max_cells: usize,
+    /// Most merged regions kept from one sheet.
+    pub max_spans: usize,
+    /// Longest cell text, in bytes; longer text is cut with a warning-free marker.
+    pub max_cell_bytes: usize,
+    /// Largest total uncompressed size of a zip-based workbook.
+    pub max_unzipped_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 256 << 20,
+            max_cells: 2_000_000,
+            max_spans: 100_000,
+            max_cell_bytes: 1 << 20,
+            max_unzipped_bytes: 1 << 30,
+        }
+    }
+}
+
+/// The input formats declx reads, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "tsv" | "csv" => Some(Format::Text),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+}
+
+/// Common front of the per-format readers.
+pub trait SheetReader {
+    /// Every sheet of the file as a grid, in workbook order.
+    fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>>;
+}
+
+/// Reads a file of a known format into grids, with `source` filled in.
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
+    let format = Format::from_path(path).ok_or_else(|| {
+        Error::new(
+            path,
+            ErrorKind::Workbook("not a format declx reads".to_string()),
+        )
+    })?;
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
+    if meta.len() > limits.max_file_bytes {
+        return Err(Error::new(
+            path,
+            ErrorKind::Limit(format!(
+                "file is {} bytes, above the {}-byte limit (--max-file-mb)",
+                meta.len(),
+                limits.max_file_bytes
+            )),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
+    read_bytes(path, format, &bytes, limits)
+}
+
+pub fn read_bytes(path: &Path, format: Format, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new(path, ErrorKind::Empty));
+    }
+    let sha = hex(&Sha256::digest(bytes));
+    let mut grids = match format {
+        Format::Text => TextReader.read(path, bytes, limits)?,
+        _ => WorkbookReader(format).read(path, bytes, limits)?,
+    };
+    for g in &mut grids {
+        g.source.path = path.display().to_string();
+        g.source.sha256.clone_from(&sha);
+    }
+    Ok(grids)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}

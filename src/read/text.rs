@@ -1,0 +1,225 @@
+//! Excel/WPS "save as text" exports: sniff the encoding, pick the delimiter,
+//! split RFC 4180 records with the `csv` crate.
+
+use super::{Limits, SheetReader};
+use crate::error::{Error, ErrorKind, Result};
+use crate::grid::{CellRef, Grid, GridBuilder, Note, Provenance};
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use std::borrow::Cow;
+use std::path::Path;
+
+pub struct TextReader;
+
+/// Decodes export bytes: BOM first, then UTF-8 validity, then UTF-16 without
+/// a BOM (recognised by its NUL pattern), then GB18030 (a superset of GBK).
+/// Returns the text and the name of the encoding used.
+pub fn decode_text(bytes: &[u8]) -> std::result::Result<(Cow<'_, str>, &'static str), String> {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let body = &bytes[bom_len..];
+        let name = enc.name();
+        let text = if enc == UTF_8 {
+            std::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|e| format!("invalid UTF-8 after a UTF-8 BOM at byte {}", bom_len + e.valid_up_to()))?
+        } else {
+            enc.decode_without_bom_handling_and_without_replacement(body)
+                .ok_or_else(|| format!("invalid {name} after its BOM"))?
+        };
+        return Ok((text, name));
+    }
+    if let Some(enc) = utf16_without_bom(bytes) {
+        let text = enc
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .ok_or_else(|| format!("invalid {} (no BOM)", enc.name()))?;
+        return Ok((text, enc.name()));
+    }
+    if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!("binary data (NUL byte at offset {pos})"));
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(s), "UTF-8"));
+    }
+    GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| (t, "GB18030"))
+        .ok_or_else(|| "bytes are neither UTF-8 nor GB18030/GBK".to_string())
+}
+
+/// UTF-16 text without a BOM has NUL high bytes on ASCII characters such as
+/// tabs and line breaks; look for them on one parity only.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (mut even, mut odd) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (b'\t' | b'\n' | b'\r' | b',', 0) => even += 1,
+            (0, b'\t' | b'\n' | b'\r' | b',') => odd += 1,
+            _ => {}
+        }
+    }
+    let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if even > 0 && odd == 0 && nul_even == 0 {
+        Some(UTF_16LE)
+    } else if odd > 0 && even == 0 && nul_odd == 0 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Tab unless the sample has no tab at all (WPS and Excel "text" exports are
+/// tab-separated; CSV exports carry no tabs outside quotes in practice).
+fn detect_delimiter(text: &str) -> u8 {
+    let sample: &str = match text.char_indices().nth(64 * 1024) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    if sample.contains('\t') {
+        b'\t'
+    } else if sample.contains(',') {
+        b','
+    } else if sample.contains(';') {
+        b';'
+    } else {
+        b'\t'
+    }
+}
+
+/// A quote that never closes swallows the rest of the file into one cell;
+/// such a parse is redone without quoting.
+fn has_runaway_quote(grid_rows: &[crate::grid::Row], lines: usize) -> bool {
+    grid_rows.iter().flat_map(|r| &r.cells).any(|c| {
+        let breaks = c.text.matches('\n').count();
+        breaks > 50 && breaks * 2 > lines
+    })
+}
+
+fn split_records(
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    limits: &Limits,
+) -> std::result::Result<Vec<crate::grid::Row>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quoting(quoting)
+        .from_reader(text.as_bytes());
+    let mut builder = GridBuilder::default();
+    let mut record = csv::StringRecord::new();
+    let mut cells = 0usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(1);
+        let row = u32::try_from(line.saturating_sub(1)).map_err(|_| "too many lines".to_string())?;
+        for (col, field) in record.iter().enumerate() {
+            if field.trim().is_empty() {
+                continue;
+            }
+            cells += 1;
+            if cells > limits.max_cells {
+                return Err(format!(
+                    "more than {} non-empty cells (--max-cells)",
+                    limits.max_cells
+                ));
+            }
+            let col = u32::try_from(col).map_err(|_| "too many columns".to_string())?;
+            if field.len() > limits.max_cell_bytes {
+                let mut cut = limits.max_cell_bytes;
+                while !field.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                builder.push(row, col, &field[..cut]);
+            } else {
+                builder.push(row, col, field);
+            }
+        }
+    }
+    Ok(builder.finish())
+}
+
+impl SheetReader for TextReader {
+    fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
+        let (text, encoding) =
+            decode_text(bytes).map_err(|why| Error::new(path, ErrorKind::Encoding(why)))?;
+        let delimiter = detect_delimiter(&text);
+        let to_err = |why: String| Error::new(path, ErrorKind::Encoding(why));
+        let mut rows = split_records(&text, delimiter, true, limits).map_err(to_err)?;
+        let mut notes = Vec::new();
+        let lines = text.lines().count();
+        if has_runaway_quote(&rows, lines) {
+            rows = split_records(&text, delimiter, false, limits).map_err(to_err)?;
+            notes.push(Note {
+                code: "unbalanced_quote",
+                cell: None,
+                detail: "a quote never closes; the file was split without quoting".into(),
+            });
+        }
+        for r in &rows {
+            for c in &r.cells {
+                if c.text.len() >= limits.max_cell_bytes {
+                    notes.push(Note {
+                        code: "cell_truncated",
+                        cell: Some(CellRef::new(r.index, c.col)),
+                        detail: format!("cell text cut at {} bytes", limits.max_cell_bytes),
+                    });
+                }
+            }
+        }
+        if rows.is_empty() {
+            return Err(Error::new(path, ErrorKind::Empty));
+        }
+        Ok(vec![Grid {
+            rows,
+            spans: Vec::new(),
+            has_layout: false,
+            source: Provenance {
+                format: "text",
+                encoding: Some(encoding.to_string()),
+                ..Provenance::default()
+            },
+            notes,
+        }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms_and_fallbacks() {
+        let (t, e) = decode_text("\u{feff}部门".as_bytes()).unwrap();
+        assert_eq!((t.as_ref(), e), ("部门", "UTF-8"));
+        let (gbk, _, _) = GB18030.encode("部门名称\t司法局\n");
+        let (t, e) = decode_text(&gbk).unwrap();
+        assert_eq!((t.as_ref(), e), ("部门名称\t司法局\n", "GB18030"));
+        let mut le = vec![0xFF, 0xFE];
+        for u in "部门\t1\n".encode_utf16() {
+            le.extend(u.to_le_bytes());
+        }
+        let (t, e) = decode_text(&le).unwrap();
+        assert_eq!((t.as_ref(), e), ("部门\t1\n", "UTF-16LE"));
+        let (t, e) = decode_text(&le[2..]).unwrap();
+        assert_eq!((t.as_ref(), e), ("部门\t1\n", "UTF-16LE"));
+        assert!(decode_text(b"\x00\x01\x02binary").is_err());
+    }
+
+    #[test]
+    fn records_keep_line_numbers_and_quoted_breaks() {
+        let text = "\n\n标题\n\"a\nb\"\tx\n\ny\n";
+        let rows = split_records(text, b'\t', true, &Limits::default()).unwrap();
+        let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
+        assert_eq!(idx, vec![2, 3, 6]);
+        assert_eq!(rows[1].cells[0].text, "a\nb");
+    }
+}

@@ -1,0 +1,351 @@
+//! Target values (SPEC §3.2) and money amounts, parsed exactly with
+//! rust_decimal. Vocabulary comes from `vocab`; this module only reads.
+
+use crate::record::{Target, TargetKind, Term};
+use crate::vocab::{self, COMPARATORS, GRADES, PLACEHOLDERS, TRAILING_COMPARATORS, UNITS};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").expect("number regex"));
+
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
+        .expect("range regex")
+});
+
+/// Cell text with full-width digits, signs and punctuation made ASCII, one
+/// char for one char, so positions map back onto the raw text.
+fn normalise(raw: &str) -> Vec<char> {
+    raw.chars()
+        .map(|c| match c {
+            '％' => '%',
+            '。' => '。',
+            _ => vocab::half_width(c),
+        })
+        .collect()
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(c, ',' | '，' | ';' | '；' | '。' | '、' | '!' | '?' | '！' | '？' | '\n' | ':' | '：')
+}
+
+/// Whether a cell is blank or a placeholder such as — or /.
+pub fn is_placeholder(raw: &str) -> bool {
+    let t = raw.trim();
+    t.is_empty() || PLACEHOLDERS.contains(&t)
+}
+
+/// Parses one target cell.
+pub fn parse_target(raw: &str) -> Target {
+    let raw = raw.trim();
+    if is_placeholder(raw) {
+        return Target::text(raw, TargetKind::Empty);
+    }
+    let chars = normalise(raw);
+    let norm: String = chars.iter().collect();
+    if let Some(t) = parse_range(raw, &norm) {
+        return t;
+    }
+    let terms = find_terms(raw, &norm);
+    if let Some(first) = terms.first() {
+        let mut t = Target::text(raw, TargetKind::Quantitative);
+        t.metric.clone_from(&first.metric);
+        t.op = Some(first.op);
+        t.value = Some(first.value);
+        t.unit.clone_from(&first.unit);
+        if terms.len() > 1 {
+            t.terms = terms;
+        }
+        return t;
+    }
+    let mut t = Target::text(raw, TargetKind::Qualitative);
+    if let Some((grade, op)) = grade_of(&norm) {
+        t.grade = Some(grade);
+        t.op = Some(op);
+    }
+    t
+}
+
+/// `良好以上` → (良好, >=); a bare `优秀` → (优秀, =).
+fn grade_of(norm: &str) -> Option<(&'static str, &'static str)> {
+    let t = norm.trim().trim_end_matches(['。', '.', '!', '！']);
+    let t = ["达到", "评定为", "评价为", "获得", "为", "达"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
+    for g in GRADES {
+        if let Some(rest) = t.strip_prefix(g) {
+            let op = match rest {
+                "" | "等次" | "等级" | "级" => "=",
+                "以上" | "及以上" | "或以上" | "等次以上" | "等级以上" => ">=",
+                "以下" | "及以下" => "<=",
+                _ => continue,
+            };
+            return Some((g, op));
+        }
+    }
+    None
+}
+
+fn parse_range(raw: &str, norm: &str) -> Option<Target> {
+    let caps = RANGE.captures(norm)?;
+    let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
+    if COMPARATORS.iter().any(|(w, _)| prefix.ends_with(w)) {
+        return None;
+    }
+    let min = Decimal::from_str(&caps[2]).ok()?;
+    let max = Decimal::from_str(&caps[4]).ok()?;
+    if min > max {
+        return None;
+    }
+    let unit_a = caps.get(3).map_or("", |m| m.as_str());
+    let unit_b = caps.get(5).map_or("", |m| m.as_str());
+    let unit = [unit_b, unit_a]
+        .into_iter()
+        .find_map(|u| unit_at(&u.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u));
+    // Anything but a unit after the second number means this is prose.
+    if !unit_b.is_empty() && unit_at(&unit_b.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u.len()) != Some(unit_b.len()) {
+        return None;
+    }
+    let mut t = Target::text(raw, TargetKind::Quantitative);
+    t.op = Some("range");
+    t.min = Some(min);
+    t.max = Some(max);
+    t.unit = unit;
+    t.metric = metric_text(&raw.chars().collect::<Vec<_>>(), 0, prefix.chars().count());
+    Some(t)
+}
+
+/// The longest unit starting at `at`.
+fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
+    let rest: String = chars[at.min(chars.len())..].iter().take(6).collect();
+    UNITS
+        .iter()
+        .filter(|u| rest.starts_with(**u))
+        .max_by_key(|u| u.len())
+        .map(|u| (u.to_string(), u.chars().count()))
+}
+
+/// Words between `from` and `to` (char positions in the raw text), trimmed of
+/// blanks and clause punctuation; None when nothing is left.
+fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
+    let s: String = raw[from.min(to)..to].iter().collect();
+    let s = s.trim_matches(|c: char| crate::grid::is_blank(c) || is_clause_break(c) || c == '(' || c == '（');
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
+    let raw_chars: Vec<char> = raw.chars().collect();
+    let norm_chars: Vec<char> = norm.chars().collect();
+    // Byte offsets in `norm` → char positions.
+    let char_pos = |byte: usize| norm[..byte].chars().count();
+    let mut terms = Vec::new();
+    let mut prev_end = 0usize;
+    for m in NUMBER.find_iter(norm) {
+        let (start, end) = (char_pos(m.start()), char_pos(m.end()));
+        // Digits glued to letters (2023年度, A1) or a year are not targets.
+        if start > 0 && norm_chars[start - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        let after: String = norm_chars[end..].iter().take(2).collect();
+        if m.as_str().len() == 4 && (after.starts_with('年') || after.starts_with("届")) {
+            continue;
+        }
+        if start > 0 && (norm_chars[start - 1] == '.' || norm_chars[start - 1] == '-' && start > 1 && norm_chars[start - 2].is_ascii_digit()) {
+            continue;
+        }
+        let Ok(value) = Decimal::from_str(&m.as_str().replace(',', "")) else {
+            continue;
+        };
+        let clause_start = (prev_end..start)
+            .rev()
+            .find(|&i| is_clause_break(norm_chars[i]))
+            .map_or(prev_end, |i| i + 1);
+        let before: String = norm_chars[clause_start..start].iter().collect();
+        let before_trim = before.trim_end();
+        let mut op = None;
+        let mut metric_end = clause_start + before_trim.chars().count();
+        for (word, sym) in COMPARATORS {
+            if before_trim.ends_with(word) {
+                op = Some(*sym);
+                metric_end -= word.chars().count();
+                break;
+            }
+        }
+        let mut pos = end;
+        while pos < norm_chars.len() && norm_chars[pos] == ' ' {
+            pos += 1;
+        }
+        let unit = unit_at(&norm_chars, pos).map(|(_, n)| {
+            let u: String = raw_chars[pos..pos + n].iter().collect();
+            pos += n;
+            vocab::fold(&u).replace('％', "%")
+        });
+        let tail: String = norm_chars[pos..].iter().take(3).collect();
+        if let Some((word, sym)) = TRAILING_COMPARATORS.iter().find(|(w, _)| tail.starts_with(w)) {
+            if op.is_none() {
+                op = Some(*sym);
+            }
+            pos += word.chars().count();
+        }
+        terms.push(Term {
+            metric: metric_text(&raw_chars, clause_start, metric_end),
+            op: op.unwrap_or("="),
+            value,
+            unit,
+        });
+        prev_end = pos;
+    }
+    terms
+}
+
+/// A parsed money amount: the number and the unit written inside the cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    pub value: Decimal,
+    /// A unit written in the cell itself (`250万`, `90万元`, `95.2%`).
+    pub unit: Option<&'static str>,
+}
+
+/// Parses `4,972.33`, `0.00`, `250万`, `95.2%`; `Ok(None)` for blank or a
+/// placeholder, `Err(())` for text that is not an amount.
+#[allow(clippy::result_unit_err)]
+pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
+    if is_placeholder(raw) {
+        return Ok(None);
+    }
+    let folded: String = vocab::fold(raw).replace(['％'], "%");
+    let mut t = folded.as_str();
+    let mut unit = None;
+    for u in ["万元", "亿元", "元", "万", "%"] {
+        if let Some(rest) = t.strip_suffix(u) {
+            unit = Some(u);
+            t = rest;
+            break;
+        }
+    }
+    let t = t.replace(',', "");
+    let t = t.strip_prefix('+').unwrap_or(&t);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return Err(());
+    }
+    Decimal::from_str(t)
+        .map(|value| Some(Amount { value, unit: unit.map(|u| if u == "万" { "万元" } else { u }) }))
+        .map_err(|_| ())
+}
+
+/// Whether a cell reads as an amount (used to tell value cells from labels).
+pub fn looks_numeric(raw: &str) -> bool {
+    matches!(parse_amount(raw), Ok(Some(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(raw: &str) -> (Option<&'static str>, Option<String>, Option<String>, Option<String>) {
+        let t = parse_target(raw);
+        assert_eq!(t.kind, TargetKind::Quantitative, "{raw}");
+        (t.op, t.value.map(|v| v.to_string()), t.unit, t.metric)
+    }
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_string())
+    }
+
+    #[test]
+    fn comparators_symbols_and_words() {
+        assert_eq!(q("≥8个"), (Some(">="), s("8"), s("个"), None));
+        assert_eq!(q("≧90%"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q(">=3次"), (Some(">="), s("3"), s("次"), None));
+        assert_eq!(q("≤5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("≦5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("<=5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("＞95%"), (Some(">"), s("95"), s("%"), None));
+        assert_eq!(q("＜2%"), (Some("<"), s("2"), s("%"), None));
+        assert_eq!(q("≥９０％"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q("满意度不低于90%"), (Some(">="), s("90"), s("%"), s("满意度")));
+        for (w, op) in [
+            ("不少于", ">="),
+            ("大于等于", ">="),
+            ("至少", ">="),
+            ("不高于", "<="),
+            ("不超过", "<="),
+            ("不多于", "<="),
+            ("小于等于", "<="),
+            ("大于", ">"),
+            ("超过", ">"),
+            ("高于", ">"),
+            ("小于", "<"),
+            ("低于", "<"),
+        ] {
+            assert_eq!(q(&format!("{w}10人")).0, Some(op), "{w}");
+        }
+        assert_eq!(q("90%以上"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q("3天以内"), (Some("<="), s("3"), s("天"), None));
+        assert_eq!(q("5%以下"), (Some("<="), s("5"), s("%"), None));
+    }
+
+    #[test]
+    fn plain_numbers_units_and_metrics() {
+        assert_eq!(q("1次"), (Some("="), s("1"), s("次"), None));
+        assert_eq!(q("≥21场次"), (Some(">="), s("21"), s("场次"), None));
+        assert_eq!(q("完成率100%"), (Some("="), s("100"), s("%"), s("完成率")));
+        assert_eq!(
+            q("完成上级下发的创建要求，创建率100%。"),
+            (Some("="), s("100"), s("%"), s("创建率"))
+        );
+        assert_eq!(q("每年组织2次评估，项目评估达标。"), (Some("="), s("2"), s("次"), s("每年组织")));
+        assert_eq!(q("1,250.50万元"), (Some("="), s("1250.50"), s("万元"), None));
+        assert_eq!(q("0.00"), (Some("="), s("0.00"), None, None));
+    }
+
+    #[test]
+    fn several_terms() {
+        let t = parse_target("公职人员统一学法考试参考率不低于85%，及格率不低于85%。");
+        assert_eq!(t.terms.len(), 2);
+        assert_eq!(t.terms[0].metric.as_deref(), Some("公职人员统一学法考试参考率"));
+        assert_eq!(t.terms[1].metric.as_deref(), Some("及格率"));
+        assert_eq!(t.terms[1].op, ">=");
+        assert_eq!(t.metric.as_deref(), Some("公职人员统一学法考试参考率"));
+    }
+
+    #[test]
+    fn grades_qualitative_and_placeholders() {
+        let t = parse_target("良好以上");
+        assert_eq!((t.kind, t.grade, t.op), (TargetKind::Qualitative, Some("良好"), Some(">=")));
+        let t = parse_target("优秀");
+        assert_eq!((t.grade, t.op), (Some("优秀"), Some("=")));
+        let t = parse_target("符合规范");
+        assert_eq!((t.kind, t.grade), (TargetKind::Qualitative, None));
+        let t = parse_target("项目运行良好，评估达标。");
+        assert_eq!((t.kind, t.grade), (TargetKind::Qualitative, None));
+        for p in ["", "—", "-", "/", "*", " "] {
+            assert_eq!(parse_target(p).kind, TargetKind::Empty, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        let t = parse_target("90%-95%");
+        assert_eq!(t.op, Some("range"));
+        assert_eq!(t.min.unwrap().to_string(), "90");
+        assert_eq!(t.max.unwrap().to_string(), "95");
+        assert_eq!(t.unit.as_deref(), Some("%"));
+        let t = parse_target("90～95%");
+        assert_eq!((t.op, t.unit.as_deref()), (Some("range"), Some("%")));
+    }
+
+    #[test]
+    fn amounts_keep_digits() {
+        assert_eq!(parse_amount("4,972.33").unwrap().unwrap().value.to_string(), "4972.33");
+        assert_eq!(parse_amount("0.00").unwrap().unwrap().value.to_string(), "0.00");
+        assert_eq!(parse_amount("250万").unwrap().unwrap().unit, Some("万元"));
+        assert_eq!(parse_amount("95.2%").unwrap().unwrap().value.to_string(), "95.2");
+        assert_eq!(parse_amount(""), Ok(None));
+        assert_eq!(parse_amount("见附件"), Err(()));
+    }
+}
