@@ -17,7 +17,14 @@ struct Block {
     items: Vec<BudgetItem>,
 }
 
-pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, claims: &mut Claims, warnings: &mut Warnings) {
+pub fn read(
+    label: &Row,
+    label_col: u32,
+    rows: &[&Row],
+    budget: &mut Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let section_text = label.get(label_col).unwrap_or_default();
     if budget.unit.is_none() {
@@ -39,11 +46,19 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, cla
         }
         let next_numeric: Vec<u32> = all
             .get(i + 1)
-            .map(|n| content(n).into_iter().filter(|(_, t)| looks_numeric(t)).map(|(c, _)| c).collect())
+            .map(|n| {
+                content(n)
+                    .into_iter()
+                    .filter(|(_, t)| looks_numeric(t))
+                    .map(|(c, _)| c)
+                    .collect()
+            })
             .unwrap_or_default();
         let has_amount_header = cells.iter().any(|(_, t)| vocab::is_amount_header(&fold(t)));
         let any_numeric = cells.iter().any(|(_, t)| looks_numeric(t));
-        let heads_numbers = cells.iter().any(|(c, t)| !looks_numeric(t) && next_numeric.contains(c));
+        let heads_numbers = cells
+            .iter()
+            .any(|(c, t)| !looks_numeric(t) && next_numeric.contains(c));
         if !any_numeric && (has_amount_header || heads_numbers) {
             done.append(&mut active);
             active = header_blocks(&cells, &next_numeric, budget);
@@ -82,7 +97,10 @@ fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Bud
                 budget.unit = vocab::money_unit(&f).map(str::to_string);
             }
             // `heading | 预算金额（万元）`: the heading sits left of its amount header.
-            let left = i.checked_sub(1).map(|j| &cells[j]).filter(|(_, t)| !vocab::is_amount_header(&fold(t)));
+            let left = i
+                .checked_sub(1)
+                .map(|j| &cells[j])
+                .filter(|(_, t)| !vocab::is_amount_header(&fold(t)));
             match left {
                 Some((lc, lt)) => blocks.push(Block {
                     heading: vocab::clean_label(lt),
@@ -112,7 +130,14 @@ fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Bud
     blocks
 }
 
-fn read_items(row: &Row, cells: &[(u32, String)], blocks: &mut [Block], budget: &Budget, claims: &mut Claims, warnings: &mut Warnings) {
+fn read_items(
+    row: &Row,
+    cells: &[(u32, String)],
+    blocks: &mut [Block],
+    budget: &Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
     for b in blocks.iter_mut() {
         // Column blocks share the label column: the nearest text cell to the left.
@@ -129,7 +154,9 @@ fn read_items(row: &Row, cells: &[(u32, String)], blocks: &mut [Block], budget: 
             None => {
                 let l = cells
                     .iter()
-                    .filter(|(c, t)| *c < b.amount_col && !amount_cols.contains(c) && !looks_numeric(t))
+                    .filter(|(c, t)| {
+                        *c < b.amount_col && !amount_cols.contains(c) && !looks_numeric(t)
+                    })
                     .map(|(c, _)| *c)
                     .next_back();
                 (l, b.amount_col)
@@ -154,7 +181,15 @@ fn implicit_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
     out
 }
 
-fn push_item(row: &Row, label_col: Option<u32>, amount_col: u32, b: &mut Block, budget: &Budget, claims: &mut Claims, warnings: &mut Warnings) {
+fn push_item(
+    row: &Row,
+    label_col: Option<u32>,
+    amount_col: u32,
+    b: &mut Block,
+    budget: &Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let label = label_col.and_then(|c| row.get(c));
     let raw = row.get(amount_col);
     if label.is_none() && raw.is_none() {

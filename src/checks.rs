@@ -45,7 +45,8 @@ fn budget_balance(r: &Record) -> Option<Check> {
         let expense = match (&spend, &dev) {
             (None, None) => None,
             _ => Some(
-                spend.as_ref().map_or(Decimal::ZERO, |s| s.0) + dev.as_ref().map_or(Decimal::ZERO, |d| d.0),
+                spend.as_ref().map_or(Decimal::ZERO, |s| s.0)
+                    + dev.as_ref().map_or(Decimal::ZERO, |d| d.0),
             ),
         };
         let sides: Vec<(&str, Decimal)> = [
@@ -60,8 +61,16 @@ fn budget_balance(r: &Record) -> Option<Check> {
             return None;
         }
         let ok = sides.windows(2).all(|w| w[0].1 == w[1].1);
-        let cells = [spend, dev, income, level].into_iter().flatten().flat_map(|x| x.1).collect();
-        let detail = sides.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join("; ");
+        let cells = [spend, dev, income, level]
+            .into_iter()
+            .flatten()
+            .flat_map(|x| x.1)
+            .collect();
+        let detail = sides
+            .iter()
+            .map(|(n, v)| format!("{n} = {v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
         return Some(Check {
             code: "budget_balance",
             ok,
@@ -81,11 +90,16 @@ fn budget_balance(r: &Record) -> Option<Check> {
             .iter()
             .filter(|i| i.label.contains("财政拨款") || i.label.contains("其他资金"))
             .collect();
-        let (Some(total), false) = (total, parts.is_empty()) else { continue };
+        let (Some(total), false) = (total, parts.is_empty()) else {
+            continue;
+        };
         let Some(t) = total.amount else { continue };
         let sum: Decimal = parts.iter().filter_map(|i| i.amount).map(|a| a.0).sum();
         ok &= t.0 == sum;
-        details.push(format!("{}: {} = {} vs parts {}", b.heading, total.label, t.0, sum));
+        details.push(format!(
+            "{}: {} = {} vs parts {}",
+            b.heading, total.label, t.0, sum
+        ));
         cells.push(total.cell.clone());
         cells.extend(parts.iter().map(|i| i.cell.clone()));
     }
@@ -101,14 +115,25 @@ fn key_task_funds(r: &Record) -> Option<Check> {
     if r.key_tasks.is_empty() {
         return None;
     }
-    let tasks: Decimal = r.key_tasks.iter().filter_map(|t| t.funds).map(|f| f.0).sum();
+    let tasks: Decimal = r
+        .key_tasks
+        .iter()
+        .filter_map(|t| t.funds)
+        .map(|f| f.0)
+        .sum();
     let project = item(r, |l| l == "项目支出");
     let dev = block_total(r, "事业发展性支出");
     if project.is_empty() && dev.is_none() {
         return None;
     }
-    let budget: Decimal = project.iter().map(|p| p.0).sum::<Decimal>() + dev.as_ref().map_or(Decimal::ZERO, |d| d.0);
-    let mut cells: Vec<String> = r.key_tasks.iter().filter(|t| t.funds.is_some()).map(|t| t.cell.clone()).collect();
+    let budget: Decimal =
+        project.iter().map(|p| p.0).sum::<Decimal>() + dev.as_ref().map_or(Decimal::ZERO, |d| d.0);
+    let mut cells: Vec<String> = r
+        .key_tasks
+        .iter()
+        .filter(|t| t.funds.is_some())
+        .map(|t| t.cell.clone())
+        .collect();
     cells.extend(project.into_iter().map(|p| p.2));
     cells.extend(dev.into_iter().flat_map(|d| d.1));
     Some(Check {
@@ -166,8 +191,11 @@ fn percent_over_100(r: &Record) -> Check {
         let Some(values) = &leaf.values else { continue };
         let over = values.0.iter().any(|(k, t)| {
             matches!(k.as_str(), "period" | "annual")
-                && (t.unit.as_deref() == Some("%") && t.value.is_some_and(|v| v > Decimal::ONE_HUNDRED)
-                    || t.terms.iter().any(|x| x.unit.as_deref() == Some("%") && x.value > Decimal::ONE_HUNDRED))
+                && (t.unit.as_deref() == Some("%")
+                    && t.value.is_some_and(|v| v > Decimal::ONE_HUNDRED)
+                    || t.terms
+                        .iter()
+                        .any(|x| x.unit.as_deref() == Some("%") && x.value > Decimal::ONE_HUNDRED))
         });
         if over {
             cells.extend(leaf.cell.clone());
@@ -185,14 +213,21 @@ fn cost_direction(r: &Record) -> Check {
     let mut cells = Vec::new();
     for (leaf, cost) in all_leaves(r) {
         let Some(values) = &leaf.values else { continue };
-        if cost && values.0.iter().any(|(k, t)| matches!(k.as_str(), "period" | "annual") && matches!(t.op, Some(">=" | ">"))) {
+        if cost
+            && values.0.iter().any(|(k, t)| {
+                matches!(k.as_str(), "period" | "annual") && matches!(t.op, Some(">=" | ">"))
+            })
+        {
             cells.extend(leaf.cell.clone());
         }
     }
     Check {
         code: "cost_direction",
         ok: cells.is_empty(),
-        detail: format!("{} 成本指标 target(s) with a lower bound (>= or >)", cells.len()),
+        detail: format!(
+            "{} 成本指标 target(s) with a lower bound (>= or >)",
+            cells.len()
+        ),
         cells,
     }
 }

@@ -8,7 +8,8 @@ use crate::grid::{column_name, CellRef, Grid, Row};
 use crate::indicators;
 use crate::layout::{self, FormRows};
 use crate::record::{
-    Budget, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, Warning, SCHEMA_VERSION,
+    Budget, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, Warning,
+    SCHEMA_VERSION,
 };
 use crate::values;
 use crate::vocab::{self, fold, FormKind, Section, TaskField};
@@ -73,8 +74,10 @@ enum FormMiss {
     Unknown(String),
 }
 
-static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
-static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
+static YEAR_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
+static YEAR_PLAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
 static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
@@ -192,20 +195,36 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
     for s in &sections {
         b.claims.take(s.label, s.label_col);
         match s.kind {
-            Section::Budget => budget::read(s.label, s.label_col, &s.rows, &mut budget, &mut b.claims, &mut b.warnings),
+            Section::Budget => budget::read(
+                s.label,
+                s.label_col,
+                &s.rows,
+                &mut budget,
+                &mut b.claims,
+                &mut b.warnings,
+            ),
             Section::Goal => {
                 if let Some(g) = read_goal(s, &mut b.claims) {
                     overall_goal = Some(g);
                 }
             }
-            Section::KeyTasks => key_tasks.extend(read_key_tasks(s, &mut b.claims, &mut b.warnings)),
+            Section::KeyTasks => {
+                key_tasks.extend(read_key_tasks(s, &mut b.claims, &mut b.warnings))
+            }
             Section::OtherTasks => {
                 let t = texts_after_label(s, &mut b.claims);
                 if !t.is_empty() {
                     other_tasks = Some(t.join("\n"));
                 }
             }
-            Section::Indicators => indicators::read(s.label, s.label_col, &s.rows, &mut table, &mut b.claims, &mut b.warnings),
+            Section::Indicators => indicators::read(
+                s.label,
+                s.label_col,
+                &s.rows,
+                &mut table,
+                &mut b.claims,
+                &mut b.warnings,
+            ),
             Section::BasicInfo => {
                 read_pairs(s.label, Some(s.label_col), &mut b);
                 for r in &s.rows {
@@ -217,7 +236,13 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
     // A label cell of the section's own (repeated on later pages or filled
     // down a merged column) is the label, not content.
     for s in &sections {
-        let label = fold(&s.label.cells.iter().find(|c| c.col == s.label_col).map_or(String::new(), |c| c.text.clone()));
+        let label = fold(
+            &s.label
+                .cells
+                .iter()
+                .find(|c| c.col == s.label_col)
+                .map_or(String::new(), |c| c.text.clone()),
+        );
         for r in &s.rows {
             if let Some(c) = r.cells.iter().find(|c| c.col == s.label_col) {
                 if fold(&c.text) == label {
@@ -229,7 +254,11 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
 
     let year = year_in(&title)
         .or_else(|| b.info.get("subtitle").and_then(year_in))
-        .or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
+        .or_else(|| {
+            YEAR_NAME
+                .captures(file_stem)
+                .and_then(|c| c[1].parse().ok())
+        });
     let department = b.department.clone().or(b.dept_fallback.clone());
     let unmapped = unmapped_cells(&rows, &b.claims);
     let mut warnings = b.warnings;
@@ -273,7 +302,9 @@ fn has_form_structure(rows: &[Row]) -> bool {
 }
 
 fn is_subtitle(row: &Row) -> bool {
-    let [c] = row.cells.as_slice() else { return false };
+    let [c] = row.cells.as_slice() else {
+        return false;
+    };
     let f = fold(&c.text);
     f.chars().count() <= 24
         && vocab::field(&f).is_none()
@@ -324,9 +355,12 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
 
 /// A row starting with a header-field label, or with `label：value`.
 fn is_field_row(row: &Row) -> bool {
-    let Some(first) = row.first() else { return false };
+    let Some(first) = row.first() else {
+        return false;
+    };
     let f = fold(&first.text);
-    vocab::field(&f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
+    vocab::field(&f).is_some()
+        || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
 }
 
 /// `填报人：张三` → (填报人, 张三); the label must be short.
@@ -335,12 +369,17 @@ fn colon_pair(text: &str) -> Option<(&str, &str)> {
     let (label, rest) = text.split_at(i);
     let value = rest.trim_start_matches([':', '：']).trim();
     let label = label.trim();
-    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
+    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n'))
+        .then_some((label, value))
 }
 
 /// Reads `label | value | label | value …` and `label：value` cells of a row.
 fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
-    let cells: Vec<_> = row.cells.iter().filter(|c| Some(c.col) != skip_col).collect();
+    let cells: Vec<_> = row
+        .cells
+        .iter()
+        .filter(|c| Some(c.col) != skip_col)
+        .collect();
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];
@@ -348,7 +387,8 @@ fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
         let known = vocab::field(&f);
         if known.is_none() {
             if let Some((label, value)) = colon_pair(&c.text) {
-                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
+                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty()
+                {
                     b.claims.take(row, c.col);
                     if !value.is_empty() {
                         set_field(b, label, value.to_string());
@@ -362,9 +402,14 @@ fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
                 }
             }
         }
-        let next = cells.get(i + 1).filter(|n| vocab::field(&fold(&n.text)).is_none());
+        let next = cells
+            .get(i + 1)
+            .filter(|n| vocab::field(&fold(&n.text)).is_none());
         let label_like = known.is_some()
-            || (next.is_some() && f.chars().count() <= 12 && !values::looks_numeric(&c.text) && !c.text.contains('\n'));
+            || (next.is_some()
+                && f.chars().count() <= 12
+                && !values::looks_numeric(&c.text)
+                && !c.text.contains('\n'));
         match (label_like, next) {
             (true, Some(n)) => {
                 b.claims.take(row, c.col);
@@ -441,7 +486,9 @@ fn texts_after_label(s: &SectionRows<'_>, claims: &mut Claims) -> Vec<String> {
 fn read_goal(s: &SectionRows<'_>, claims: &mut Claims) -> Option<OverallGoal> {
     // Split goals: sub-labels 实施期目标 / 年度目标, as headers above their texts
     // or as labels beside them.
-    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
+    let all: Vec<&Row> = std::iter::once(s.label)
+        .chain(s.rows.iter().copied())
+        .collect();
     let mut parts: Vec<(&'static str, u32, usize)> = Vec::new();
     for (ri, row) in all.iter().enumerate() {
         for c in row.cells.iter().filter(|c| c.col > s.label_col) {
@@ -455,10 +502,12 @@ fn read_goal(s: &SectionRows<'_>, claims: &mut Claims) -> Option<OverallGoal> {
         for &(part, col, ri) in &parts {
             claims.take(all[ri], col);
             let row = all[ri];
-            let same_row_next = row.cells.iter().find(|c| c.col > col && vocab::goal_part(&fold(&c.text)).is_none());
+            let same_row_next = row
+                .cells
+                .iter()
+                .find(|c| c.col > col && vocab::goal_part(&fold(&c.text)).is_none());
             let beside_label = parts.iter().filter(|p| p.2 == ri).count() == 1;
-            let text = if beside_label && same_row_next.is_some() {
-                let c = same_row_next.expect("checked");
+            let text = if let Some(c) = same_row_next.filter(|_| beside_label) {
                 claims.take(row, c.col);
                 Some(c.text.clone())
             } else {
@@ -486,8 +535,14 @@ fn read_goal(s: &SectionRows<'_>, claims: &mut Claims) -> Option<OverallGoal> {
     (!texts.is_empty()).then(|| OverallGoal::Text(texts.join("\n")))
 }
 
-fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut Warnings) -> Vec<KeyTask> {
-    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
+fn read_key_tasks(
+    s: &SectionRows<'_>,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) -> Vec<KeyTask> {
+    let all: Vec<&Row> = std::iter::once(s.label)
+        .chain(s.rows.iter().copied())
+        .collect();
     // Header row: the first row naming at least two task columns.
     let mut columns: Vec<(u32, TaskField)> = Vec::new();
     let mut data_from = 0;
@@ -508,16 +563,27 @@ fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut Warni
     }
     if columns.is_empty() {
         let start = s.label_col + 1;
-        columns = [TaskField::Name, TaskField::Content, TaskField::Funds, TaskField::Goal]
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (start + i as u32, f))
-            .collect();
+        columns = [
+            TaskField::Name,
+            TaskField::Content,
+            TaskField::Funds,
+            TaskField::Goal,
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| (start + i as u32, f))
+        .collect();
     }
     let mut tasks = Vec::new();
     for row in &all[data_from..] {
         // Repeated header after a page break.
-        if row.cells.iter().filter(|c| vocab::task_field(&fold(&c.text)).is_some()).count() >= 2 {
+        if row
+            .cells
+            .iter()
+            .filter(|c| vocab::task_field(&fold(&c.text)).is_some())
+            .count()
+            >= 2
+        {
             claims.take_row(row);
             continue;
         }
@@ -567,15 +633,22 @@ fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
     let mut ordered: Vec<&Row> = rows.iter().collect();
     ordered.sort_by_key(|r| r.index);
     for (i, row) in ordered.iter().enumerate() {
-        let above = i.checked_sub(1).map(|j| ordered[j]).filter(|a| a.index + 1 == row.index);
+        let above = i
+            .checked_sub(1)
+            .map(|j| ordered[j])
+            .filter(|a| a.index + 1 == row.index);
         for c in &row.cells {
             let at = (row.index, c.col);
             if claims.has(at.0, at.1) {
                 covered.insert(at);
                 continue;
             }
-            let left_same = c.col > 0 && row.get(c.col - 1) == Some(&c.text) && covered.contains(&(row.index, c.col - 1));
-            let up_same = above.is_some_and(|a| a.get(c.col) == Some(&c.text) && covered.contains(&(a.index, c.col)));
+            let left_same = c.col > 0
+                && row.get(c.col - 1) == Some(&c.text)
+                && covered.contains(&(row.index, c.col - 1));
+            let up_same = above.is_some_and(|a| {
+                a.get(c.col) == Some(&c.text) && covered.contains(&(a.index, c.col))
+            });
             if left_same || up_same {
                 covered.insert(at);
                 continue;
@@ -592,7 +665,12 @@ fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
 fn source_of(grid: &Grid, rows: &[Row]) -> Source {
     let first_row = rows.iter().map(|r| r.index).min().unwrap_or(0);
     let last_row = rows.iter().map(|r| r.index).max().unwrap_or(0);
-    let first_col = rows.iter().filter_map(|r| r.first()).map(|c| c.col).min().unwrap_or(0);
+    let first_col = rows
+        .iter()
+        .filter_map(|r| r.first())
+        .map(|c| c.col)
+        .min()
+        .unwrap_or(0);
     let last_col = rows.iter().filter_map(|r| r.last_col()).max().unwrap_or(0);
     Source {
         path: grid.source.path.clone(),

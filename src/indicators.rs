@@ -77,13 +77,28 @@ fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
 fn column_headers(header: &Row, sub: Option<&Row>, l3: u32) -> Vec<Column> {
     let mut cols: Vec<Column> = Vec::new();
     let subs: Vec<(u32, &str)> = sub
-        .map(|s| s.cells.iter().filter(|c| c.col > l3).map(|c| (c.col, c.text.as_str())).collect())
+        .map(|s| {
+            s.cells
+                .iter()
+                .filter(|c| c.col > l3)
+                .map(|c| (c.col, c.text.as_str()))
+                .collect()
+        })
         .unwrap_or_default();
-    let tops: Vec<(u32, &str)> = header.cells.iter().filter(|c| c.col > l3).map(|c| (c.col, c.text.as_str())).collect();
+    let tops: Vec<(u32, &str)> = header
+        .cells
+        .iter()
+        .filter(|c| c.col > l3)
+        .map(|c| (c.col, c.text.as_str()))
+        .collect();
     let mut all: Vec<(u32, &str)> = Vec::new();
     for (i, &(col, text)) in tops.iter().enumerate() {
         let next_top = tops.get(i + 1).map_or(u32::MAX, |t| t.0);
-        let under: Vec<(u32, &str)> = subs.iter().copied().filter(|(c, _)| *c >= col && *c < next_top).collect();
+        let under: Vec<(u32, &str)> = subs
+            .iter()
+            .copied()
+            .filter(|(c, _)| *c >= col && *c < next_top)
+            .collect();
         if under.is_empty() {
             all.push((col, text));
         } else {
@@ -97,12 +112,16 @@ fn column_headers(header: &Row, sub: Option<&Row>, l3: u32) -> Vec<Column> {
         }
     }
     all.sort_by_key(|(c, _)| *c);
-    let has_annual = all.iter().any(|(_, t)| vocab::column_key(&fold(t)) == Some("annual"));
+    let has_annual = all
+        .iter()
+        .any(|(_, t)| vocab::column_key(&fold(t)) == Some("annual"));
     for (col, text) in all {
         let f = fold(text);
         let mut key = vocab::column_key(&f)
             .map(str::to_string)
-            .or_else(|| (vocab::is_plain_value_header(&f) && !has_annual).then(|| "annual".to_string()))
+            .or_else(|| {
+                (vocab::is_plain_value_header(&f) && !has_annual).then(|| "annual".to_string())
+            })
             .unwrap_or_else(|| text.replace('\n', ""));
         if cols.iter().any(|c| c.key == key) {
             let mut n = 2;
@@ -123,18 +142,34 @@ fn column_headers(header: &Row, sub: Option<&Row>, l3: u32) -> Vec<Column> {
 /// Whether a row is (a repeat of) the table's sub-header row.
 fn is_subheader(row: &Row, l3: u32) -> bool {
     !row.cells.is_empty()
-        && row.cells.iter().all(|c| c.col > l3 && !values::looks_numeric(&c.text))
-        && row.cells.iter().any(|c| vocab::column_key(&fold(&c.text)).is_some())
+        && row
+            .cells
+            .iter()
+            .all(|c| c.col > l3 && !values::looks_numeric(&c.text))
+        && row
+            .cells
+            .iter()
+            .any(|c| vocab::column_key(&fold(&c.text)).is_some())
 }
 
-pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
+pub fn read(
+    label: &Row,
+    label_col: u32,
+    rows: &[&Row],
+    table: &mut Table,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let mut i = 0;
     while i < all.len() {
         let row = all[i];
         if let Some(levels) = level_cols(row) {
             claims.take_row(row);
-            let sub = all.get(i + 1).copied().filter(|r| level_cols(r).is_none() && is_subheader(r, levels[2]));
+            let sub = all
+                .get(i + 1)
+                .copied()
+                .filter(|r| level_cols(r).is_none() && is_subheader(r, levels[2]));
             if let Some(s) = sub {
                 claims.take_row(s);
                 i += 1;
@@ -186,14 +221,23 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claim
 }
 
 fn find_or_push(nodes: &mut Vec<IndicatorNode>, name: String, weight: Option<Decimal>) -> usize {
-    if let Some(i) = nodes.iter().position(|n| n.name == name && n.children.is_some()) {
+    if let Some(i) = nodes
+        .iter()
+        .position(|n| n.name == name && n.children.is_some())
+    {
         return i;
     }
     nodes.push(IndicatorNode::category(name, weight));
     nodes.len() - 1
 }
 
-fn read_row(row: &Row, [l1, l2, l3]: [u32; 3], table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
+fn read_row(
+    row: &Row,
+    [l1, l2, l3]: [u32; 3],
+    table: &mut Table,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     if let Some(t) = row.get(l1) {
         claims.take(row, l1);
         let (name, weight) = name_and_weight(t);
@@ -208,14 +252,22 @@ fn read_row(row: &Row, [l1, l2, l3]: [u32; 3], table: &mut Table, claims: &mut C
         let parent = match table.open.0 {
             Some(p) => p,
             None => {
-                warn(warnings, "category_without_parent", Some(row.at(l2)), format!("二级指标 {t:?} has no 一级指标 above it"));
+                warn(
+                    warnings,
+                    "category_without_parent",
+                    Some(row.at(l2)),
+                    format!("二级指标 {t:?} has no 一级指标 above it"),
+                );
                 let p = find_or_push(&mut table.roots, String::new(), None);
                 table.open.0 = Some(p);
                 p
             }
         };
         let siblings = table.roots[parent].children_mut();
-        let keep = table.open.1.is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
+        let keep = table
+            .open
+            .1
+            .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
         if !keep {
             table.open.1 = Some(find_or_push(siblings, name, weight));
         }
@@ -256,7 +308,12 @@ fn read_row(row: &Row, [l1, l2, l3]: [u32; 3], table: &mut Table, claims: &mut C
         (Some(p), Some(c)) => table.roots[p].children_mut()[c].children_mut(),
         (Some(p), None) => table.roots[p].children_mut(),
         (None, _) => {
-            warn(warnings, "indicator_without_category", Some(row.at(l3)), format!("三级指标 {name:?} has no category"));
+            warn(
+                warnings,
+                "indicator_without_category",
+                Some(row.at(l3)),
+                format!("三级指标 {name:?} has no category"),
+            );
             let p = find_or_push(&mut table.roots, String::new(), None);
             table.open.0 = Some(p);
             table.roots[p].children_mut()
@@ -267,7 +324,13 @@ fn read_row(row: &Row, [l1, l2, l3]: [u32; 3], table: &mut Table, claims: &mut C
 
 /// 指标性质 gives `op` (定性 makes the target qualitative) and 度量单位 gives
 /// `unit` to the row's targets; a comparator written in the value wins.
-fn apply_nature(values: &mut Values, nature: Option<(String, u32)>, measure: Option<String>, row: &Row, warnings: &mut Warnings) {
+fn apply_nature(
+    values: &mut Values,
+    nature: Option<(String, u32)>,
+    measure: Option<String>,
+    row: &Row,
+    warnings: &mut Warnings,
+) {
     let nature_op = nature.as_ref().and_then(|(n, _)| match fold(n).as_str() {
         "≥" | ">=" | "≧" | "正向" | "正向指标" | "大于等于" => Some(">="),
         "≤" | "<=" | "≦" | "反向" | "反向指标" | "小于等于" => Some("<="),
@@ -289,8 +352,12 @@ fn apply_nature(values: &mut Values, nature: Option<(String, u32)>, measure: Opt
                 continue;
             }
             let written = t.raw.chars().any(|c| "≥≧≤≦<>=＞＜＝".contains(c))
-                || vocab::COMPARATORS.iter().any(|(w, _)| w.chars().count() > 1 && t.raw.contains(w))
-                || vocab::TRAILING_COMPARATORS.iter().any(|(w, _)| t.raw.contains(w));
+                || vocab::COMPARATORS
+                    .iter()
+                    .any(|(w, _)| w.chars().count() > 1 && t.raw.contains(w))
+                || vocab::TRAILING_COMPARATORS
+                    .iter()
+                    .any(|(w, _)| t.raw.contains(w));
             if t.kind == TargetKind::Quantitative && written {
                 if t.op != Some(op) {
                     let col = nature.as_ref().map(|(_, c)| *c).unwrap_or(0);
@@ -298,7 +365,11 @@ fn apply_nature(values: &mut Values, nature: Option<(String, u32)>, measure: Opt
                         warnings,
                         "nature_conflict",
                         Some(row.at(col)),
-                        format!("指标性质 says {op} but the value {:?} says {}; the value wins", t.raw, t.op.unwrap_or("=")),
+                        format!(
+                            "指标性质 says {op} but the value {:?} says {}; the value wins",
+                            t.raw,
+                            t.op.unwrap_or("=")
+                        ),
                     );
                 }
             } else {
@@ -322,7 +393,10 @@ mod tests {
 
     #[test]
     fn weights_split_off_names() {
-        assert_eq!(name_and_weight("产出指标(50分)"), ("产出指标".to_string(), Some(Decimal::from(50))));
+        assert_eq!(
+            name_and_weight("产出指标(50分)"),
+            ("产出指标".to_string(), Some(Decimal::from(50)))
+        );
         assert_eq!(name_and_weight("绩效指标（90分）").0, "绩效指标");
         assert_eq!(name_and_weight("专职人民调解员配置数量（人）").1, None);
     }

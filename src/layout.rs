@@ -32,7 +32,8 @@ pub fn title_text(row: &Row) -> Option<&str> {
         return None;
     };
     let f = fold(t);
-    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()).then_some(*t)
+    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none())
+        .then_some(*t)
 }
 
 /// Splits a grid into forms. Rows before the first title belong to the first
@@ -119,7 +120,9 @@ fn is_anchor(text: &str) -> bool {
 fn realign(form: &mut FormRows) {
     let mut frame: Option<Frame> = None;
     for row in &mut form.rows {
-        let Some(first) = row.first().cloned() else { continue };
+        let Some(first) = row.first().cloned() else {
+            continue;
+        };
         let folded = fold(&first.text);
         if let Some(levels) = level_cols(row) {
             let f = frame.get_or_insert(Frame::default());
@@ -129,12 +132,17 @@ fn realign(form: &mut FormRows) {
             continue;
         }
         if vocab::section(&folded).is_some() {
-            let keep_levels = frame.and_then(|f| f.levels).filter(|_| vocab::section(&folded) == Some(vocab::Section::Indicators));
+            let keep_levels = frame
+                .and_then(|f| f.levels)
+                .filter(|_| vocab::section(&folded) == Some(vocab::Section::Indicators));
             let second = row.cells.get(1).map_or(first.col + 1, |c| c.col);
             frame = Some(Frame {
                 label_col: first.col,
                 first_data_col: keep_levels.map_or(second, |l| l[0]),
-                last_col: row.last_col().unwrap_or(first.col).max(keep_levels.map_or(0, |l| l[2] + 1)),
+                last_col: row
+                    .last_col()
+                    .unwrap_or(first.col)
+                    .max(keep_levels.map_or(0, |l| l[2] + 1)),
                 levels: keep_levels,
             });
             continue;
@@ -227,7 +235,13 @@ mod tests {
 
     #[test]
     fn splits_stacked_forms() {
-        let g = grid(&["说明", "部门整体支出绩效目标申报表", "部门名称\t甲", "部门整体支出绩效目标申报表", "部门名称\t乙"]);
+        let g = grid(&[
+            "说明",
+            "部门整体支出绩效目标申报表",
+            "部门名称\t甲",
+            "部门整体支出绩效目标申报表",
+            "部门名称\t乙",
+        ]);
         let forms = split_forms(&g);
         assert_eq!(forms.len(), 2);
         assert_eq!(forms[0].rows.len(), 3);

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "declx", version, about = "Budget performance target declaration forms (绩效目标申报表) → JSON")]
+#[command(
+    name = "declx",
+    version,
+    about = "Budget performance target declaration forms (绩效目标申报表) → JSON"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

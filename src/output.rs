@@ -44,7 +44,9 @@ pub fn safe_name(s: &str) -> String {
     }
     let out = out.trim_start_matches(['.', '_']).to_string();
     let upper = out.to_ascii_uppercase();
-    let reserved = ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "LPT1", "LPT2", "LPT3"];
+    let reserved = [
+        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "LPT1", "LPT2", "LPT3",
+    ];
     if out.is_empty() || reserved.contains(&upper.as_str()) {
         format!("record_{out}")
     } else {
@@ -86,7 +88,10 @@ fn stable_suffix(r: &Record) -> String {
     h.update(r.source.sheet.as_deref().unwrap_or("").as_bytes());
     h.update([0]);
     h.update(r.source.range.as_bytes());
-    h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Hands out record file names, adding a stable suffix on collision.
@@ -210,7 +215,10 @@ mod tests {
 
     #[test]
     fn names_are_safe() {
-        assert_eq!(safe_name("广州市/天河区:司法局 2024"), "广州市_天河区_司法局_2024");
+        assert_eq!(
+            safe_name("广州市/天河区:司法局 2024"),
+            "广州市_天河区_司法局_2024"
+        );
         assert_eq!(safe_name("..."), "record_");
         assert_eq!(safe_name("CON"), "record_CON");
     }

@@ -61,13 +61,23 @@ pub fn clean_label(text: &str) -> String {
 }
 
 /// Money unit suffixes found in headers such as 预算金额（万元）.
-pub const UNIT_SUFFIXES: &[&str] = &["万元", "元", "亿元", "千元", "单位：万元", "单位:万元", "单位：元"];
+pub const UNIT_SUFFIXES: &[&str] = &[
+    "万元",
+    "元",
+    "亿元",
+    "千元",
+    "单位：万元",
+    "单位:万元",
+    "单位：元",
+];
 
 /// The money unit a folded header carries, if any: `预算金额(万元)` → 万元.
 pub fn money_unit(folded: &str) -> Option<&'static str> {
     let (_, paren) = split_paren(folded);
     let hay = paren.unwrap_or(folded);
-    ["亿元", "万元", "千元", "元"].into_iter().find(|u| hay.contains(u))
+    ["亿元", "万元", "千元", "元"]
+        .into_iter()
+        .find(|u| hay.contains(u))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -361,7 +371,11 @@ pub fn column_key(folded: &str) -> Option<&'static str> {
     COLUMN_KEYS
         .iter()
         .find(|(h, _)| *h == folded)
-        .or_else(|| COLUMN_KEYS.iter().find(|(h, _)| *h == split_paren(folded).0))
+        .or_else(|| {
+            COLUMN_KEYS
+                .iter()
+                .find(|(h, _)| *h == split_paren(folded).0)
+        })
         .map(|&(_, k)| k)
 }
 
@@ -374,7 +388,13 @@ pub fn is_plain_value_header(folded: &str) -> bool {
 pub fn is_numeric_key(key: &str) -> bool {
     matches!(
         key,
-        "period" | "annual" | "actual" | "weight" | "score" | "executed_to_date" | "expected_full_year"
+        "period"
+            | "annual"
+            | "actual"
+            | "weight"
+            | "score"
+            | "executed_to_date"
+            | "expected_full_year"
     )
 }
 
@@ -431,16 +451,21 @@ pub fn is_amount_header(folded: &str) -> bool {
 /// Goal sub-labels of project forms.
 pub fn goal_part(folded: &str) -> Option<&'static str> {
     match split_paren(folded).0 {
-        "实施期目标" | "中期目标" | "长期目标" | "中长期目标" | "实施期绩效目标" | "实施周期目标" => {
-            Some("period")
-        }
+        "实施期目标"
+        | "中期目标"
+        | "长期目标"
+        | "中长期目标"
+        | "实施期绩效目标"
+        | "实施周期目标" => Some("period"),
         "年度目标" | "年度绩效目标" | "本年度目标" => Some("annual"),
         _ => None,
     }
 }
 
 /// Placeholders meaning "no target".
-pub const PLACEHOLDERS: &[&str] = &["—", "-", "/", "*", "——", "--", "---", "－", "／", "＊", "–", "无", "\\", "……", "…"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "—", "-", "/", "*", "——", "--", "---", "－", "／", "＊", "–", "无", "\\", "……", "…",
+];
 
 /// Comparators, longest first so 大于等于 wins over 大于.
 pub const COMPARATORS: &[(&str, &str)] = &[
@@ -484,11 +509,118 @@ pub const GRADES: &[&str] = &["优秀", "良好", "合格", "达标", "及格"];
 
 /// Units recognised right after a number, longest first.
 pub const UNITS: &[&str] = &[
-    "万人次", "平方公里", "平方米", "立方米", "个工作日", "工作日", "个百分点", "百分点", "人次", "场次", "户次",
-    "件次", "万人", "万元", "亿元", "千元", "公里", "小时", "分钟", "个月", "课时", "学时", "批次", "架次", "车次",
-    "元/人", "km", "m²", "㎡", "%", "‰", "个", "次", "人", "场", "元", "天", "日", "月", "年", "家", "件", "项",
-    "份", "户", "名", "所", "套", "台", "册", "篇", "期", "批", "条", "米", "亩", "吨", "门", "本", "张", "辆",
-    "座", "处", "间", "只", "株", "棵", "分", "周", "轮", "类", "种", "支", "队", "起", "宗", "部", "位", "班",
-    "节", "例", "箱", "盒", "册", "台次", "校", "村", "片", "块", "段", "级", "星", "倍", "秒", "页", "字", "首",
-    "集", "组", "床", "层", "栋", "幢", "头", "尾", "枚", "把", "辆次", "公顷", "万亩", "千米", "KM", "GB", "TB",
+    "万人次",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "个工作日",
+    "工作日",
+    "个百分点",
+    "百分点",
+    "人次",
+    "场次",
+    "户次",
+    "件次",
+    "万人",
+    "万元",
+    "亿元",
+    "千元",
+    "公里",
+    "小时",
+    "分钟",
+    "个月",
+    "课时",
+    "学时",
+    "批次",
+    "架次",
+    "车次",
+    "元/人",
+    "km",
+    "m²",
+    "㎡",
+    "%",
+    "‰",
+    "个",
+    "次",
+    "人",
+    "场",
+    "元",
+    "天",
+    "日",
+    "月",
+    "年",
+    "家",
+    "件",
+    "项",
+    "份",
+    "户",
+    "名",
+    "所",
+    "套",
+    "台",
+    "册",
+    "篇",
+    "期",
+    "批",
+    "条",
+    "米",
+    "亩",
+    "吨",
+    "门",
+    "本",
+    "张",
+    "辆",
+    "座",
+    "处",
+    "间",
+    "只",
+    "株",
+    "棵",
+    "分",
+    "周",
+    "轮",
+    "类",
+    "种",
+    "支",
+    "队",
+    "起",
+    "宗",
+    "部",
+    "位",
+    "班",
+    "节",
+    "例",
+    "箱",
+    "盒",
+    "册",
+    "台次",
+    "校",
+    "村",
+    "片",
+    "块",
+    "段",
+    "级",
+    "星",
+    "倍",
+    "秒",
+    "页",
+    "字",
+    "首",
+    "集",
+    "组",
+    "床",
+    "层",
+    "栋",
+    "幢",
+    "头",
+    "尾",
+    "枚",
+    "把",
+    "辆次",
+    "公顷",
+    "万亩",
+    "千米",
+    "KM",
+    "GB",
+    "TB",
 ];

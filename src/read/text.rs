@@ -18,9 +18,12 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<(Cow<'_, str>, &'static 
         let body = &bytes[bom_len..];
         let name = enc.name();
         let text = if enc == UTF_8 {
-            std::str::from_utf8(body)
-                .map(Cow::Borrowed)
-                .map_err(|e| format!("invalid UTF-8 after a UTF-8 BOM at byte {}", bom_len + e.valid_up_to()))?
+            std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
+                format!(
+                    "invalid UTF-8 after a UTF-8 BOM at byte {}",
+                    bom_len + e.valid_up_to()
+                )
+            })?
         } else {
             enc.decode_without_bom_handling_and_without_replacement(body)
                 .ok_or_else(|| format!("invalid {name} after its BOM"))?
@@ -48,7 +51,7 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<(Cow<'_, str>, &'static 
 /// UTF-16 text without a BOM has NUL high bytes on ASCII characters such as
 /// tabs and line breaks; look for them on one parity only.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
@@ -61,7 +64,12 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         }
     }
     let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let nul_odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
     if even > 0 && odd == 0 && nul_even == 0 {
         Some(UTF_16LE)
     } else if odd > 0 && even == 0 && nul_odd == 0 {
@@ -113,14 +121,17 @@ fn split_records(
     let mut builder = GridBuilder::default();
     let mut record = csv::StringRecord::new();
     let mut cells = 0usize;
+    let mut lines = LineCounter::new(text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => return Err(e.to_string()),
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(1);
-        let row = u32::try_from(line.saturating_sub(1)).map_err(|_| "too many lines".to_string())?;
+        // csv reports a record after blank lines at the first blank line;
+        // a spreadsheet row is the line where the record's text starts.
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let row = lines.row_of(start);
         for (col, field) in record.iter().enumerate() {
             if field.trim().is_empty() {
                 continue;
@@ -145,6 +156,41 @@ fn split_records(
         }
     }
     Ok(builder.finish())
+}
+
+/// Line numbers of byte offsets met in increasing order, counted once.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 0,
+        }
+    }
+
+    /// 0-based line of the first non-line-break byte at or after `start`.
+    fn row_of(&mut self, start: usize) -> u32 {
+        let mut end = start.min(self.bytes.len());
+        while end < self.bytes.len() && matches!(self.bytes[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        if end < self.at {
+            return self.line;
+        }
+        let newlines = self.bytes[self.at..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line = self.line.saturating_add(newlines as u32);
+        self.at = end;
+        self.line
+    }
 }
 
 impl SheetReader for TextReader {

@@ -15,7 +15,9 @@ impl SheetReader for WorkbookReader {
     fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         let wb_err = |why: String| Error::new(path, ErrorKind::Workbook(why));
         match self.0 {
-            Format::Xlsx | Format::Ods => check_zip(bytes, limits).map_err(|e| Error::new(path, e))?,
+            Format::Xlsx | Format::Ods => {
+                check_zip(bytes, limits).map_err(|e| Error::new(path, e))?
+            }
             Format::Xls => {
                 if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
                     return Err(wb_err(wrong_kind(bytes, "legacy XLS (OLE2)")));
@@ -38,13 +40,21 @@ impl SheetReader for WorkbookReader {
                             .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?
                         {
                             let (r, c) = cell.get_position();
-                            if let Some(t) = data_ref_text(cell.get_value(), &mut sheet.notes, (r, c)) {
-                                sheet.push(r, c, &t, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                            if let Some(t) =
+                                data_ref_text(cell.get_value(), &mut sheet.notes, (r, c))
+                            {
+                                sheet
+                                    .push(r, c, &t, limits)
+                                    .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                             }
                         }
                     }
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                    grids.push(sheet.finish(merges, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?);
+                    grids.push(
+                        sheet
+                            .finish(merges, limits)
+                            .map_err(|e| Error::new(path, e).in_sheet(&name))?,
+                    );
                 }
             }
             Format::Xls => {
@@ -54,8 +64,13 @@ impl SheetReader for WorkbookReader {
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                    let sheet = range_grid(&name, "xls", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                    grids.push(sheet.finish(merges, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?);
+                    let sheet = range_grid(&name, "xls", &range, limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    grids.push(
+                        sheet
+                            .finish(merges, limits)
+                            .map_err(|e| Error::new(path, e).in_sheet(&name))?,
+                    );
                 }
             }
             Format::Ods => {
@@ -64,9 +79,12 @@ impl SheetReader for WorkbookReader {
                     let range = wb
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
-                    let sheet = range_grid(&name, "ods", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let sheet = range_grid(&name, "ods", &range, limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     // calamine has no ODS merge API; the text-export layout rules apply.
-                    let mut g = sheet.finish(Vec::new(), limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let mut g = sheet
+                        .finish(Vec::new(), limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     g.has_layout = false;
                     grids.push(g);
                 }
@@ -90,14 +108,19 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> std::result::Result<(), ErrorKind
         .rposition(|w| w == b"PK\x05\x06")
         .map(|p| tail_start + p)
         .ok_or_else(|| ErrorKind::Workbook("truncated zip (no central directory)".into()))?;
-    let le16 = |at: usize| bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64);
+    let le16 = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
+    };
     let le32 = |at: usize| {
         bytes
             .get(at..at + 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
     };
     let entries = le16(eocd + 10).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))?;
-    let mut at = le32(eocd + 16).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))? as usize;
+    let mut at =
+        le32(eocd + 16).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))? as usize;
     if entries > 10_000 {
         return Err(ErrorKind::Limit(format!("zip holds {entries} entries")));
     }
@@ -185,7 +208,13 @@ impl SheetGrid {
         }
     }
 
-    fn push(&mut self, row: u32, col: u32, text: &str, limits: &Limits) -> std::result::Result<(), ErrorKind> {
+    fn push(
+        &mut self,
+        row: u32,
+        col: u32,
+        text: &str,
+        limits: &Limits,
+    ) -> std::result::Result<(), ErrorKind> {
         if text.trim().is_empty() {
             return Ok(());
         }
@@ -213,7 +242,11 @@ impl SheetGrid {
         Ok(())
     }
 
-    fn finish(self, mut merges: Vec<Dimensions>, limits: &Limits) -> std::result::Result<Grid, ErrorKind> {
+    fn finish(
+        self,
+        mut merges: Vec<Dimensions>,
+        limits: &Limits,
+    ) -> std::result::Result<Grid, ErrorKind> {
         if merges.len() > limits.max_spans {
             return Err(ErrorKind::Limit(format!(
                 "{} merged regions, above the limit of {} (--max-spans)",
@@ -244,7 +277,12 @@ impl SheetGrid {
     }
 }
 
-fn range_grid(name: &str, format: &'static str, range: &Range<Data>, limits: &Limits) -> std::result::Result<SheetGrid, ErrorKind> {
+fn range_grid(
+    name: &str,
+    format: &'static str,
+    range: &Range<Data>,
+    limits: &Limits,
+) -> std::result::Result<SheetGrid, ErrorKind> {
     let mut sheet = SheetGrid::new(name, format);
     for (r, c, v) in range.used_cells() {
         let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -316,7 +354,11 @@ pub fn excel_number(f: f64) -> String {
 fn excel_date(serial: f64) -> String {
     let days = serial.floor() as i64;
     // Serial 60 is Excel's phantom 1900-02-29; serials after it are one day ahead.
-    let unix_days = if days > 60 { days - 25569 } else { days - 25568 };
+    let unix_days = if days > 60 {
+        days - 25569
+    } else {
+        days - 25568
+    };
     let (y, m, d) = civil_from_days(unix_days);
     let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
     if secs == 0 {

@@ -1,0 +1,107 @@
+//! The binary on a batch with bad files among good ones.
+
+use assert_cmd::Command;
+use std::fs;
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("declx-cli-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn bad_files_are_named_and_the_good_record_is_written() {
+    let dir = tmp("batch");
+    let inputs = dir.join("in");
+    fs::create_dir_all(&inputs).unwrap();
+    fs::copy("seeds/000_be24f91d7f1b64fe.txt", inputs.join("seed.txt")).unwrap();
+    fs::write(inputs.join("empty.txt"), b"").unwrap();
+    fs::write(
+        inputs.join("binary.txt"),
+        [0u8, 159, 146, 150, 0, 1, 2, 255],
+    )
+    .unwrap();
+    fs::write(inputs.join("notes.md"), b"# not a form").unwrap();
+    let out = dir.join("out");
+    let assert = Command::cargo_bin("declx")
+        .unwrap()
+        .args([
+            "extract",
+            inputs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--jsonl",
+            "-",
+        ])
+        .assert()
+        .code(2);
+    let o = assert.get_output();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("declx: error:"))
+        .collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("empty.txt") && l.contains("empty file")),
+        "{stderr}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("binary.txt") && l.contains("binary data")),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(stdout.lines().count(), 1);
+    let rec: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(rec["department"], "广州市天河区司法局");
+    assert!(out.join("广州市天河区司法局.json").is_file());
+    let report: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("_report.json")).unwrap()).unwrap();
+    assert_eq!(report["totals"]["failed"], 2);
+    assert_eq!(report["totals"]["records"], 1);
+    assert_eq!(report["totals"]["skipped_files"], 1);
+    // No temp files left behind.
+    let leftovers: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn reruns_write_the_same_bytes() {
+    let dir = tmp("rerun");
+    let run = |sub: &str| {
+        let out = dir.join(sub);
+        Command::cargo_bin("declx")
+            .unwrap()
+            .args(["extract", "seeds", "--out", out.to_str().unwrap(), "-q"])
+            .assert()
+            .success();
+        (
+            fs::read(out.join("广州市天河区司法局.json")).unwrap(),
+            fs::read(out.join("_report.json")).unwrap(),
+        )
+    };
+    assert_eq!(run("a"), run("b"));
+}
+
+#[test]
+fn usage_errors_exit_1() {
+    Command::cargo_bin("declx")
+        .unwrap()
+        .args(["extract", "seeds"])
+        .assert()
+        .code(1);
+    Command::cargo_bin("declx")
+        .unwrap()
+        .args(["frobnicate"])
+        .assert()
+        .code(2);
+}
