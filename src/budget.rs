@@ -1,7 +1,9 @@
 //! The budget part of a form (预算整体情况, 项目资金): label/amount blocks.
-//! Two layouts share one reading: `heading | 预算金额（万元）` pairs (one
-//! block per pair) and column headers over amount columns (one block per
-//! column, SPEC §3 "several amount columns").
+//! Three layouts share one reading:
+//! - `heading | 预算金额（万元）` header pairs: one block per pair;
+//! - column headers over amount columns (年初预算数 | 全年预算数 …): one
+//!   block per column, items labelled by the text column to their left;
+//! - bare `label | amount` pairs with no header: one block per pair position.
 
 use crate::form::{warn, Claims, Warnings};
 use crate::grid::Row;
@@ -9,22 +11,24 @@ use crate::record::{Budget, BudgetBlock, BudgetItem, Number};
 use crate::values::{self, looks_numeric};
 use crate::vocab::{self, fold};
 
+/// Where a block finds each item's label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelAt {
+    /// A fixed column (pair layouts).
+    Column(u32),
+    /// The nearest text cell left of the amount (column layouts).
+    NearestLeft,
+}
+
 #[derive(Debug)]
 struct Block {
     heading: String,
-    label_col: Option<u32>,
+    label: LabelAt,
     amount_col: u32,
     items: Vec<BudgetItem>,
 }
 
-pub fn read(
-    label: &Row,
-    label_col: u32,
-    rows: &[&Row],
-    budget: &mut Budget,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) {
+pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, claims: &mut Claims, warnings: &mut Warnings) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let section_text = label.get(label_col).unwrap_or_default();
     if budget.unit.is_none() {
@@ -37,8 +41,9 @@ pub fn read(
             .map(|c| (c.col, c.text.clone()))
             .collect()
     };
-    let mut done: Vec<Block> = Vec::new();
-    let mut active: Vec<Block> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    // Blocks that take the rows below; a new header row replaces them.
+    let mut active: Vec<usize> = Vec::new();
     for (i, row) in all.iter().enumerate() {
         let cells = content(row);
         if cells.is_empty() {
@@ -46,37 +51,44 @@ pub fn read(
         }
         let next_numeric: Vec<u32> = all
             .get(i + 1)
-            .map(|n| {
-                content(n)
-                    .into_iter()
-                    .filter(|(_, t)| looks_numeric(t))
-                    .map(|(c, _)| c)
-                    .collect()
-            })
+            .map(|n| content(n).into_iter().filter(|(_, t)| looks_numeric(t)).map(|(c, _)| c).collect())
             .unwrap_or_default();
-        let has_amount_header = cells.iter().any(|(_, t)| vocab::is_amount_header(&fold(t)));
-        let any_numeric = cells.iter().any(|(_, t)| looks_numeric(t));
-        let heads_numbers = cells
-            .iter()
-            .any(|(c, t)| !looks_numeric(t) && next_numeric.contains(c));
-        if !any_numeric && (has_amount_header || heads_numbers) {
-            done.append(&mut active);
-            active = header_blocks(&cells, &next_numeric, budget);
+        if is_header_row(&cells, &next_numeric) {
+            let new = header_blocks(&cells, &next_numeric, budget);
+            active = (blocks.len()..blocks.len() + new.len()).collect();
+            blocks.extend(new);
             claims.take_row(row);
             continue;
         }
         if active.is_empty() {
-            active.push(Block {
-                heading: vocab::clean_label(section_text),
-                label_col: None,
-                amount_col: 0,
-                items: Vec::new(),
-            });
+            // Bare pairs: a block per pair position, opened as first met.
+            let pairs = bare_pairs(&cells);
+            let single = pairs.len() == 1;
+            for (lc, ac) in pairs {
+                if blocks.iter().any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc)) {
+                    continue;
+                }
+                let first_label = cells.iter().find(|(c, _)| *c == lc).map_or("", |(_, t)| t.as_str());
+                let heading = if single { section_text } else { first_label };
+                blocks.push(Block {
+                    heading: vocab::clean_label(heading),
+                    label: LabelAt::Column(lc),
+                    amount_col: ac,
+                    items: Vec::new(),
+                });
+            }
+            let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
+            for b in blocks.iter_mut() {
+                read_item(row, b, &amount_cols, budget, claims, warnings);
+            }
+            continue;
         }
-        read_items(row, &cells, &mut active, budget, claims, warnings);
+        let amount_cols: Vec<u32> = active.iter().map(|&i| blocks[i].amount_col).collect();
+        for &bi in &active {
+            read_item(row, &mut blocks[bi], &amount_cols, budget, claims, warnings);
+        }
     }
-    done.append(&mut active);
-    for b in done {
+    for b in blocks {
         if b.items.is_empty() && b.heading.is_empty() {
             continue;
         }
@@ -87,87 +99,55 @@ pub fn read(
     }
 }
 
+/// A header row holds no amounts, and either announces amount columns
+/// (预算金额（万元）, 年初预算数 …) or stands above the next row's amounts.
+fn is_header_row(cells: &[(u32, String)], next_numeric: &[u32]) -> bool {
+    if cells.iter().any(|(_, t)| looks_numeric(t)) {
+        return false;
+    }
+    let announced = cells.iter().filter(|(_, t)| vocab::is_budget_column(&fold(t))).count();
+    cells.iter().any(|(_, t)| vocab::is_amount_header(&fold(t)))
+        || announced >= 2
+        || cells.iter().any(|(c, _)| next_numeric.contains(c))
+}
+
 /// Blocks announced by a header row.
 fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Budget) -> Vec<Block> {
     let mut blocks = Vec::new();
     for (i, (col, text)) in cells.iter().enumerate() {
         let f = fold(text);
-        if vocab::is_amount_header(&f) {
-            if budget.unit.is_none() {
-                budget.unit = vocab::money_unit(&f).map(str::to_string);
-            }
-            // `heading | 预算金额（万元）`: the heading sits left of its amount header.
-            let left = i
-                .checked_sub(1)
-                .map(|j| &cells[j])
-                .filter(|(_, t)| !vocab::is_amount_header(&fold(t)));
-            match left {
-                Some((lc, lt)) => blocks.push(Block {
-                    heading: vocab::clean_label(lt),
-                    label_col: Some(*lc),
-                    amount_col: *col,
-                    items: Vec::new(),
-                }),
-                None => blocks.push(Block {
-                    heading: vocab::clean_label(text),
-                    label_col: None,
-                    amount_col: *col,
-                    items: Vec::new(),
-                }),
-            }
-        } else if numeric_cols.contains(col) {
-            if budget.unit.is_none() {
-                budget.unit = vocab::money_unit(&f).map(str::to_string);
-            }
-            blocks.push(Block {
-                heading: vocab::clean_label(text),
-                label_col: None,
+        let amount_header = vocab::is_amount_header(&f);
+        if !(amount_header || numeric_cols.contains(col) || vocab::is_budget_column(&f)) {
+            continue;
+        }
+        if budget.unit.is_none() {
+            budget.unit = vocab::money_unit(&f).map(str::to_string);
+        }
+        // `heading | 预算金额（万元）`: the heading sits left of its amount header.
+        let left = i
+            .checked_sub(1)
+            .map(|j| &cells[j])
+            .filter(|(_, t)| amount_header && !vocab::is_budget_column(&fold(t)));
+        blocks.push(match left {
+            Some((lc, lt)) => Block {
+                heading: vocab::clean_label(lt),
+                label: LabelAt::Column(*lc),
                 amount_col: *col,
                 items: Vec::new(),
-            });
-        }
+            },
+            None => Block {
+                heading: vocab::clean_label(text),
+                label: LabelAt::NearestLeft,
+                amount_col: *col,
+                items: Vec::new(),
+            },
+        });
     }
     blocks
 }
 
-fn read_items(
-    row: &Row,
-    cells: &[(u32, String)],
-    blocks: &mut [Block],
-    budget: &Budget,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) {
-    let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
-    for b in blocks.iter_mut() {
-        // Column blocks share the label column: the nearest text cell to the left.
-        let (label_col, amount_col) = match b.label_col {
-            Some(l) => (Some(l), b.amount_col),
-            None if b.amount_col == 0 => {
-                // Implicit block: label | amount pairs along the row.
-                let pairs = implicit_pairs(cells);
-                for (lc, ac) in pairs {
-                    push_item(row, Some(lc), ac, b, budget, claims, warnings);
-                }
-                continue;
-            }
-            None => {
-                let l = cells
-                    .iter()
-                    .filter(|(c, t)| {
-                        *c < b.amount_col && !amount_cols.contains(c) && !looks_numeric(t)
-                    })
-                    .map(|(c, _)| *c)
-                    .next_back();
-                (l, b.amount_col)
-            }
-        };
-        push_item(row, label_col, amount_col, b, budget, claims, warnings);
-    }
-}
-
 /// `label | amount | label | amount` along a row with no header above it.
-fn implicit_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
+fn bare_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i + 1 < cells.len() {
@@ -181,17 +161,18 @@ fn implicit_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
     out
 }
 
-fn push_item(
-    row: &Row,
-    label_col: Option<u32>,
-    amount_col: u32,
-    b: &mut Block,
-    budget: &Budget,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) {
+fn read_item(row: &Row, b: &mut Block, amount_cols: &[u32], budget: &Budget, claims: &mut Claims, warnings: &mut Warnings) {
+    let label_col = match b.label {
+        LabelAt::Column(c) => Some(c),
+        LabelAt::NearestLeft => row
+            .cells
+            .iter()
+            .filter(|c| c.col < b.amount_col && !amount_cols.contains(&c.col) && !looks_numeric(&c.text))
+            .map(|c| c.col)
+            .next_back(),
+    };
     let label = label_col.and_then(|c| row.get(c));
-    let raw = row.get(amount_col);
+    let raw = row.get(b.amount_col);
     if label.is_none() && raw.is_none() {
         return;
     }
@@ -200,7 +181,7 @@ fn push_item(
     }
     let mut amount = None;
     if let Some(raw) = raw {
-        claims.take(row, amount_col);
+        claims.take(row, b.amount_col);
         match values::parse_amount(raw) {
             Ok(Some(a)) => {
                 if let (Some(cell_unit), Some(header_unit)) = (a.unit, budget.unit.as_deref()) {
@@ -208,7 +189,7 @@ fn push_item(
                         warn(
                             warnings,
                             "amount_unit_mismatch",
-                            Some(row.at(amount_col)),
+                            Some(row.at(b.amount_col)),
                             format!("amount {raw:?} is in {cell_unit}, the header says {header_unit}; kept as written"),
                         );
                     }
@@ -219,7 +200,7 @@ fn push_item(
             Err(()) => warn(
                 warnings,
                 "amount_not_numeric",
-                Some(row.at(amount_col)),
+                Some(row.at(b.amount_col)),
                 format!("budget amount {raw:?} is not a number"),
             ),
         }
@@ -227,6 +208,6 @@ fn push_item(
     b.items.push(BudgetItem {
         label: vocab::clean_label(label.unwrap_or_default()),
         amount,
-        cell: row.at(amount_col).to_string(),
+        cell: row.at(b.amount_col).to_string(),
     });
 }

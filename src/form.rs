@@ -81,11 +81,13 @@ static YEAR_PLAIN: LazyLock<Regex> =
 static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
-fn year_in(text: &str) -> Option<i32> {
-    YEAR_OF
-        .captures(text)
-        .or_else(|| YEAR_PLAIN.captures(text))
-        .and_then(|c| c[1].parse().ok())
+/// The declared year: `…年度` in the title or subtitle first, then `…年`.
+fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
+    [&*YEAR_OF, &*YEAR_PLAIN]
+        .iter()
+        .flat_map(|re| [title, subtitle].map(|t| re.captures(t)))
+        .flatten()
+        .find_map(|c| c[1].parse().ok())
 }
 
 /// Which kind of form the labels describe, when the title does not say.
@@ -204,7 +206,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
                 &mut b.warnings,
             ),
             Section::Goal => {
-                if let Some(g) = read_goal(s, &mut b.claims) {
+                if let Some(g) = read_goal(s, &mut b) {
                     overall_goal = Some(g);
                 }
             }
@@ -252,8 +254,8 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
         }
     }
 
-    let year = year_in(&title)
-        .or_else(|| b.info.get("subtitle").and_then(year_in))
+    let subtitle = b.info.get("subtitle").unwrap_or_default().to_string();
+    let year = year_of_form(&title, &subtitle)
         .or_else(|| {
             YEAR_NAME
                 .captures(file_stem)
@@ -320,6 +322,18 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
     for row in body {
         let Some(first) = row.first() else { continue };
         let f = fold(&first.text);
+        // A 一级/二级/三级 header row opens the indicator table even with no
+        // 绩效指标 label beside it (monitoring and some project templates).
+        if vocab::section(&f).is_none() && indicators::is_header_row(row) && !open.is_some_and(|i| sections[i].kind == Section::Indicators) {
+            sections.push(SectionRows {
+                kind: Section::Indicators,
+                label: row,
+                label_col: first.col.saturating_sub(1),
+                rows: Vec::new(),
+            });
+            open = Some(sections.len() - 1);
+            continue;
+        }
         if let Some(kind) = vocab::section(&f) {
             // The same label again (page break, filled merge) continues the section.
             if let Some(i) = open {
@@ -483,56 +497,65 @@ fn texts_after_label(s: &SectionRows<'_>, claims: &mut Claims) -> Vec<String> {
     out
 }
 
-fn read_goal(s: &SectionRows<'_>, claims: &mut Claims) -> Option<OverallGoal> {
-    // Split goals: sub-labels 实施期目标 / 年度目标, as headers above their texts
-    // or as labels beside them.
-    let all: Vec<&Row> = std::iter::once(s.label)
-        .chain(s.rows.iter().copied())
-        .collect();
-    let mut parts: Vec<(&'static str, u32, usize)> = Vec::new();
+/// The goal section: one text, or parts under sub-labels (实施期目标 /
+/// 年度目标; self-evaluation: 预期目标 / 实际完成情况, the latter to `info`).
+fn read_goal(s: &SectionRows<'_>, b: &mut Builder) -> Option<OverallGoal> {
+    use vocab::GoalPart;
+    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
+    let mut parts: Vec<(GoalPart, u32, usize, String)> = Vec::new();
     for (ri, row) in all.iter().enumerate() {
         for c in row.cells.iter().filter(|c| c.col > s.label_col) {
             if let Some(p) = vocab::goal_part(&fold(&c.text)) {
-                parts.push((p, c.col, ri));
+                parts.push((p, c.col, ri, c.text.clone()));
             }
         }
     }
-    if !parts.is_empty() {
-        let (mut annual, mut period) = (None, None);
-        for &(part, col, ri) in &parts {
-            claims.take(all[ri], col);
-            let row = all[ri];
-            let same_row_next = row
-                .cells
-                .iter()
-                .find(|c| c.col > col && vocab::goal_part(&fold(&c.text)).is_none());
-            let beside_label = parts.iter().filter(|p| p.2 == ri).count() == 1;
-            let text = if let Some(c) = same_row_next.filter(|_| beside_label) {
-                claims.take(row, c.col);
-                Some(c.text.clone())
-            } else {
-                // Header above: texts below in the same column.
-                let mut texts = Vec::new();
-                for below in &all[ri + 1..] {
-                    if let Some(c) = below.cells.iter().find(|c| c.col == col) {
-                        if vocab::goal_part(&fold(&c.text)).is_some() {
-                            break;
-                        }
-                        claims.take(below, c.col);
-                        texts.push(c.text.clone());
+    if parts.is_empty() {
+        let texts = texts_after_label(s, &mut b.claims);
+        return (!texts.is_empty()).then(|| OverallGoal::Text(texts.join("\n")));
+    }
+    let (mut annual, mut period, mut expected) = (None, None, None);
+    for (part, col, ri, label) in &parts {
+        let row = all[*ri];
+        b.claims.take(row, *col);
+        let next_part_col = parts.iter().filter(|p| p.2 == *ri && p.1 > *col).map(|p| p.1).min().unwrap_or(u32::MAX);
+        let beside = row
+            .cells
+            .iter()
+            .find(|c| c.col > *col && c.col < next_part_col && vocab::goal_part(&fold(&c.text)).is_none());
+        let text = if let Some(c) = beside {
+            b.claims.take(row, c.col);
+            Some(c.text.clone())
+        } else {
+            // A header above its text: the text sits below, in the same column.
+            let mut texts = Vec::new();
+            for below in &all[ri + 1..] {
+                if let Some(c) = below.cells.iter().find(|c| c.col == *col) {
+                    if vocab::goal_part(&fold(&c.text)).is_some() {
+                        break;
                     }
+                    b.claims.take(below, c.col);
+                    texts.push(c.text.clone());
                 }
-                (!texts.is_empty()).then(|| texts.join("\n"))
-            };
-            match part {
-                "annual" => annual = annual.or(text),
-                _ => period = period.or(text),
+            }
+            (!texts.is_empty()).then(|| texts.join("\n"))
+        };
+        match part {
+            GoalPart::Annual => annual = annual.or(text),
+            GoalPart::Period => period = period.or(text),
+            GoalPart::Expected => expected = expected.or(text),
+            GoalPart::Actual => {
+                if let Some(t) = text {
+                    b.info.insert(vocab::clean_label(label), t);
+                }
             }
         }
-        return Some(OverallGoal::Split { annual, period });
     }
-    let texts = texts_after_label(s, claims);
-    (!texts.is_empty()).then(|| OverallGoal::Text(texts.join("\n")))
+    if parts.iter().any(|p| matches!(p.0, GoalPart::Annual | GoalPart::Period)) {
+        Some(OverallGoal::Split { annual, period })
+    } else {
+        expected.map(OverallGoal::Text)
+    }
 }
 
 fn read_key_tasks(

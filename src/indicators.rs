@@ -3,6 +3,7 @@
 
 use crate::form::{warn, Claims, Warnings};
 use crate::grid::Row;
+use crate::layout::header_levels;
 use crate::record::{IndicatorColumn, IndicatorNode, Target, TargetKind, Values};
 use crate::values::{self, parse_target};
 use crate::vocab::{self, fold};
@@ -15,23 +16,35 @@ struct Column {
     col: u32,
     key: String,
     header: String,
+    /// For a tick group (完成目标可能性): each option's column and name.
+    options: Vec<(u32, String)>,
+}
+
+/// One set of 二级/三级 columns with its value columns. Most tables have one;
+/// the national project template puts 中期 and 年度 side by side.
+#[derive(Debug, Clone)]
+struct Half {
+    levels: [u32; 3],
+    columns: Vec<Column>,
+    /// The open 一级 and 二级 nodes (indices into roots / children).
+    open: (Option<usize>, Option<usize>),
 }
 
 /// The table being read; a form may continue it over several sections.
 #[derive(Debug, Default)]
 pub struct Table {
-    levels: Option<[u32; 3]>,
-    columns: Vec<Column>,
+    halves: Vec<Half>,
     roots: Vec<IndicatorNode>,
-    /// Path of the open 一级 and 二级 nodes (indices into roots / children).
-    open: (Option<usize>, Option<usize>),
+    /// Sub-header texts, to skip them when a page break repeats them.
+    subheader: Vec<String>,
 }
 
 impl Table {
     pub fn finish(self) -> (Vec<IndicatorColumn>, Vec<IndicatorNode>) {
         let cols = self
-            .columns
+            .halves
             .into_iter()
+            .flat_map(|h| h.columns)
             .map(|c| IndicatorColumn {
                 key: c.key,
                 header: c.header,
@@ -41,18 +54,9 @@ impl Table {
     }
 }
 
-fn level_cols(row: &Row) -> Option<[u32; 3]> {
-    let mut cols = [None; 3];
-    for c in &row.cells {
-        let f = fold(&c.text);
-        if let Some(i) = vocab::LEVEL_HEADERS.iter().position(|h| *h == f) {
-            cols[i].get_or_insert(c.col);
-        }
-    }
-    match cols {
-        [Some(a), Some(b), Some(c)] if a < b && b < c => Some([a, b, c]),
-        _ => None,
-    }
+/// Whether a row is an indicator table header (一级指标 | 二级指标 | 三级指标 …).
+pub fn is_header_row(row: &Row) -> bool {
+    header_levels(row).is_some()
 }
 
 /// Name as written without a weight suffix, and the weight: 产出指标(50分).
@@ -74,148 +78,158 @@ fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
     (t.to_string(), None)
 }
 
-fn column_headers(header: &Row, sub: Option<&Row>, l3: u32) -> Vec<Column> {
-    let mut cols: Vec<Column> = Vec::new();
+/// Value columns between `from` (exclusive) and `to` (exclusive), with a
+/// sub-header row's cells replacing the merged group header above them.
+fn half_columns(header: &Row, sub: Option<&Row>, from: u32, to: u32, plain_key: &str) -> Vec<Column> {
+    let in_range = |c: u32| c > from && c < to;
     let subs: Vec<(u32, &str)> = sub
-        .map(|s| {
-            s.cells
-                .iter()
-                .filter(|c| c.col > l3)
-                .map(|c| (c.col, c.text.as_str()))
-                .collect()
-        })
+        .map(|s| s.cells.iter().filter(|c| in_range(c.col)).map(|c| (c.col, c.text.as_str())).collect())
         .unwrap_or_default();
     let tops: Vec<(u32, &str)> = header
         .cells
         .iter()
-        .filter(|c| c.col > l3)
+        .filter(|c| in_range(c.col))
         .map(|c| (c.col, c.text.as_str()))
         .collect();
-    let mut all: Vec<(u32, &str)> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
+    let mut seen_subs: Vec<u32> = Vec::new();
     for (i, &(col, text)) in tops.iter().enumerate() {
-        let next_top = tops.get(i + 1).map_or(u32::MAX, |t| t.0);
-        let under: Vec<(u32, &str)> = subs
-            .iter()
-            .copied()
-            .filter(|(c, _)| *c >= col && *c < next_top)
-            .collect();
-        if under.is_empty() {
-            all.push((col, text));
+        let next_top = tops.get(i + 1).map_or(to, |t| t.0);
+        let under: Vec<(u32, &str)> = subs.iter().copied().filter(|(c, _)| *c >= col && *c < next_top).collect();
+        seen_subs.extend(under.iter().map(|u| u.0));
+        let folded = fold(text);
+        if under.len() >= 2 && vocab::is_tick_group(&folded) {
+            cols.push(Column {
+                col,
+                key: text.replace('\n', ""),
+                header: text.to_string(),
+                options: under.iter().map(|(c, t)| (*c, t.to_string())).collect(),
+            });
+        } else if under.is_empty() || under.iter().all(|(_, t)| fold(t) == folded) {
+            cols.push(column(col, text, plain_key));
         } else {
-            all.extend(under);
+            cols.extend(under.iter().map(|&(c, t)| column(c, t, plain_key)));
         }
     }
-    // Sub-headers under an empty top cell (a merged group header to their left).
     for &(c, t) in &subs {
-        if !all.iter().any(|(ac, _)| *ac == c) {
-            all.push((c, t));
+        if !seen_subs.contains(&c) {
+            cols.push(column(c, t, plain_key));
         }
     }
-    all.sort_by_key(|(c, _)| *c);
-    let has_annual = all
-        .iter()
-        .any(|(_, t)| vocab::column_key(&fold(t)) == Some("annual"));
-    for (col, text) in all {
-        let f = fold(text);
-        let mut key = vocab::column_key(&f)
-            .map(str::to_string)
-            .or_else(|| {
-                (vocab::is_plain_value_header(&f) && !has_annual).then(|| "annual".to_string())
-            })
-            .unwrap_or_else(|| text.replace('\n', ""));
-        if cols.iter().any(|c| c.key == key) {
-            let mut n = 2;
-            while cols.iter().any(|c| c.key == format!("{key}_{n}")) {
-                n += 1;
-            }
-            key = format!("{key}_{n}");
-        }
-        cols.push(Column {
-            col,
-            key,
-            header: text.to_string(),
-        });
-    }
+    cols.sort_by_key(|c| c.col);
     cols
 }
 
-/// Whether a row is (a repeat of) the table's sub-header row.
-fn is_subheader(row: &Row, l3: u32) -> bool {
-    !row.cells.is_empty()
-        && row
-            .cells
-            .iter()
-            .all(|c| c.col > l3 && !values::looks_numeric(&c.text))
-        && row
-            .cells
-            .iter()
-            .any(|c| vocab::column_key(&fold(&c.text)).is_some())
+fn column(col: u32, text: &str, plain_key: &str) -> Column {
+    let f = fold(text);
+    let key = vocab::column_key(&f)
+        .map(str::to_string)
+        .or_else(|| vocab::is_plain_value_header(&f).then(|| plain_key.to_string()))
+        .unwrap_or_else(|| text.replace('\n', ""));
+    Column {
+        col,
+        key,
+        header: text.to_string(),
+        options: Vec::new(),
+    }
 }
 
-pub fn read(
-    label: &Row,
-    label_col: u32,
-    rows: &[&Row],
-    table: &mut Table,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) {
+fn build_halves(header: &Row, sub: Option<&Row>, levels: &[[u32; 3]]) -> Vec<Half> {
+    let mut halves = Vec::new();
+    for (i, l) in levels.iter().enumerate() {
+        let to = levels.get(i + 1).map_or(u32::MAX, |n| n[1]);
+        // 指标值 alone is the annual target; beside a second half it is the 中期 one.
+        let plain = if levels.len() > 1 && i == 0 { "period" } else { "annual" };
+        let mut columns = half_columns(header, sub, l[2], to, plain);
+        if levels.len() == 1 && !columns.iter().any(|c| c.key == "annual") {
+            if let Some(c) = columns.iter_mut().find(|c| vocab::is_plain_value_header(&fold(&c.header))) {
+                c.key = "annual".into();
+            }
+        }
+        halves.push(Half {
+            levels: *l,
+            columns,
+            open: (None, None),
+        });
+    }
+    // Keys stay unique across the table.
+    let mut seen: Vec<String> = Vec::new();
+    for c in halves.iter_mut().flat_map(|h| h.columns.iter_mut()) {
+        if seen.contains(&c.key) {
+            let mut n = 2;
+            while seen.contains(&format!("{}_{n}", c.key)) {
+                n += 1;
+            }
+            c.key = format!("{}_{n}", c.key);
+        }
+        seen.push(c.key.clone());
+    }
+    halves
+}
+
+/// The row right under a header that names sub-columns only.
+fn is_subheader(row: &Row, header: &Row, first_l3: u32) -> bool {
+    row.index == header.index + 1
+        && !row.cells.is_empty()
+        && row.cells.iter().all(|c| c.col > first_l3 && !values::looks_numeric(&c.text) && !vocab::is_tick(&c.text))
+}
+
+pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let mut i = 0;
     while i < all.len() {
         let row = all[i];
-        if let Some(levels) = level_cols(row) {
+        if let Some(levels) = header_levels(row) {
             claims.take_row(row);
-            let sub = all
-                .get(i + 1)
-                .copied()
-                .filter(|r| level_cols(r).is_none() && is_subheader(r, levels[2]));
+            let sub = all.get(i + 1).copied().filter(|r| is_subheader(r, row, levels[0][2]));
             if let Some(s) = sub {
                 claims.take_row(s);
                 i += 1;
             }
-            if table.levels.is_none() {
-                table.levels = Some(levels);
-                table.columns = column_headers(row, sub, levels[2]);
+            if table.halves.is_empty() {
+                table.halves = build_halves(row, sub, &levels);
+                table.subheader = sub.map(|s| s.cells.iter().map(|c| c.text.clone()).collect()).unwrap_or_default();
             }
             i += 1;
             continue;
         }
-        let levels = match table.levels {
-            Some(l) => l,
-            None => {
-                // No header row: 一级 in the first column after the label.
-                let Some(first) = row.cells.iter().find(|c| c.col > label_col) else {
-                    i += 1;
-                    continue;
-                };
-                if !vocab::is_level1(&fold(&first.text)) {
-                    i += 1;
-                    continue;
-                }
-                let l1 = first.col;
-                let l = [l1, l1 + 1, l1 + 2];
-                table.levels = Some(l);
-                table.columns = vec![Column {
+        if table.halves.is_empty() {
+            // No header row: 一级 in the first column after the label.
+            let Some(first) = row.cells.iter().find(|c| c.col > label_col) else {
+                i += 1;
+                continue;
+            };
+            if !vocab::is_level1(&fold(&first.text)) {
+                i += 1;
+                continue;
+            }
+            let l1 = first.col;
+            table.halves.push(Half {
+                levels: [l1, l1 + 1, l1 + 2],
+                columns: vec![Column {
                     col: l1 + 3,
                     key: "annual".into(),
                     header: "指标值".into(),
-                }];
-                warn(
-                    warnings,
-                    "no_indicator_header",
-                    Some(row.at(l1)),
-                    "indicator table without a 一级/二级/三级 header row; columns assumed".into(),
-                );
-                l
-            }
-        };
-        if is_subheader(row, levels[2]) {
+                    options: Vec::new(),
+                }],
+                open: (None, None),
+            });
+            warn(
+                warnings,
+                "no_indicator_header",
+                Some(row.at(l1)),
+                "indicator table without a 一级/二级/三级 header row; columns assumed".into(),
+            );
+        }
+        let texts: Vec<String> = row.cells.iter().map(|c| c.text.clone()).collect();
+        if !table.subheader.is_empty() && texts == table.subheader {
             claims.take_row(row);
             i += 1;
             continue;
         }
-        read_row(row, levels, table, claims, warnings);
+        for h in 0..table.halves.len() {
+            read_row(row, h, table, claims, warnings);
+        }
         i += 1;
     }
 }
@@ -231,45 +245,34 @@ fn find_or_push(nodes: &mut Vec<IndicatorNode>, name: String, weight: Option<Dec
     nodes.len() - 1
 }
 
-fn read_row(
-    row: &Row,
-    [l1, l2, l3]: [u32; 3],
-    table: &mut Table,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) {
+fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
+    let [l1, l2, l3] = table.halves[half].levels;
+    let roots = &mut table.roots;
+    let h = &mut table.halves[half];
     if let Some(t) = row.get(l1) {
         claims.take(row, l1);
         let (name, weight) = name_and_weight(t);
-        let keep = table.open.0.is_some_and(|i| table.roots[i].name == name);
+        let keep = h.open.0.is_some_and(|i| roots[i].name == name);
         if !keep {
-            table.open = (Some(find_or_push(&mut table.roots, name, weight)), None);
+            h.open = (Some(find_or_push(roots, name, weight)), None);
         }
     }
     if let Some(t) = row.get(l2) {
         claims.take(row, l2);
         let (name, weight) = name_and_weight(t);
-        let parent = match table.open.0 {
+        let parent = match h.open.0 {
             Some(p) => p,
             None => {
-                warn(
-                    warnings,
-                    "category_without_parent",
-                    Some(row.at(l2)),
-                    format!("二级指标 {t:?} has no 一级指标 above it"),
-                );
-                let p = find_or_push(&mut table.roots, String::new(), None);
-                table.open.0 = Some(p);
+                warn(warnings, "category_without_parent", Some(row.at(l2)), format!("二级指标 {t:?} has no 一级指标 above it"));
+                let p = find_or_push(roots, String::new(), None);
+                h.open.0 = Some(p);
                 p
             }
         };
-        let siblings = table.roots[parent].children_mut();
-        let keep = table
-            .open
-            .1
-            .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
+        let siblings = roots[parent].children_mut();
+        let keep = h.open.1.is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
         if !keep {
-            table.open.1 = Some(find_or_push(siblings, name, weight));
+            h.open.1 = Some(find_or_push(siblings, name, weight));
         }
     }
     let Some(name) = row.get(l3) else { return };
@@ -277,49 +280,72 @@ fn read_row(
     let mut values = Values::default();
     let mut nature = None;
     let mut measure = None;
-    for c in &table.columns {
-        let raw = row.get(c.col).unwrap_or_default();
-        if !raw.is_empty() {
-            claims.take(row, c.col);
-        }
-        let target = if vocab::is_numeric_key(&c.key) {
-            parse_target(raw)
-        } else if values::is_placeholder(raw) {
-            Target::text(raw, TargetKind::Empty)
+    for c in &h.columns {
+        let target = if c.options.is_empty() {
+            let raw = row.get(c.col).unwrap_or_default();
+            if !raw.is_empty() {
+                claims.take(row, c.col);
+            }
+            match c.key.as_str() {
+                "nature" => nature = Some((raw.to_string(), c.col)),
+                "measure_unit" => measure = Some(raw.to_string()),
+                _ => {}
+            }
+            if vocab::is_numeric_key(&c.key) {
+                parse_target(raw)
+            } else if values::is_placeholder(raw) {
+                Target::text(raw, TargetKind::Empty)
+            } else {
+                Target::text(raw, TargetKind::Qualitative)
+            }
         } else {
-            Target::text(raw, TargetKind::Qualitative)
+            ticked_option(row, &c.options, claims)
         };
-        match c.key.as_str() {
-            "nature" => nature = Some((raw.to_string(), c.col)),
-            "measure_unit" => measure = Some(raw.to_string()),
-            _ => {}
-        }
         values.0.push((c.key.clone(), target));
     }
     apply_nature(&mut values, nature, measure, row, warnings);
-    let leaf = IndicatorNode {
+    let parent = match h.open {
+        (Some(p), Some(c)) => roots[p].children_mut()[c].children_mut(),
+        (Some(p), None) => roots[p].children_mut(),
+        (None, _) => {
+            warn(warnings, "indicator_without_category", Some(row.at(l3)), format!("三级指标 {name:?} has no category"));
+            let p = find_or_push(roots, String::new(), None);
+            h.open.0 = Some(p);
+            roots[p].children_mut()
+        }
+    };
+    // The second half of a side-by-side table adds its values to the same indicator.
+    if half > 0 {
+        if let Some(leaf) = parent.iter_mut().find(|n| n.children.is_none() && n.name == name) {
+            if let Some(v) = leaf.values.as_mut() {
+                v.0.extend(values.0);
+            }
+            return;
+        }
+    }
+    parent.push(IndicatorNode {
         name: name.to_string(),
         weight: None,
         cell: Some(row.at(l3).to_string()),
         children: None,
         values: Some(values),
-    };
-    let parent = match table.open {
-        (Some(p), Some(c)) => table.roots[p].children_mut()[c].children_mut(),
-        (Some(p), None) => table.roots[p].children_mut(),
-        (None, _) => {
-            warn(
-                warnings,
-                "indicator_without_category",
-                Some(row.at(l3)),
-                format!("三级指标 {name:?} has no category"),
-            );
-            let p = find_or_push(&mut table.roots, String::new(), None);
-            table.open.0 = Some(p);
-            table.roots[p].children_mut()
+    });
+}
+
+/// The name of the ticked option of a tick group; other text is kept raw.
+fn ticked_option(row: &Row, options: &[(u32, String)], claims: &mut Claims) -> Target {
+    let mut picked: Vec<&str> = Vec::new();
+    for (col, name) in options {
+        if let Some(t) = row.get(*col) {
+            claims.take(row, *col);
+            picked.push(if vocab::is_tick(t) { name.as_str() } else { t });
         }
-    };
-    parent.push(leaf);
+    }
+    if picked.is_empty() {
+        Target::text("", TargetKind::Empty)
+    } else {
+        Target::text(&picked.join("、"), TargetKind::Qualitative)
+    }
 }
 
 /// 指标性质 gives `op` (定性 makes the target qualitative) and 度量单位 gives

@@ -88,18 +88,27 @@ struct Frame {
     levels: Option<[u32; 3]>,
 }
 
-fn level_cols(row: &Row) -> Option<[u32; 3]> {
-    let mut cols = [None; 3];
+/// The level columns of an indicator header row: 一级指标 once, then each
+/// 二级/三级 pair (the national project template has two, side by side).
+pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
+    let mut l1 = None;
+    let mut pairs: Vec<[u32; 3]> = Vec::new();
+    let mut pending_l2 = None;
     for c in &row.cells {
-        let f = fold(&c.text);
-        if let Some(i) = vocab::LEVEL_HEADERS.iter().position(|h| *h == f) {
-            cols[i].get_or_insert(c.col);
+        match fold(&c.text).as_str() {
+            "一级指标" if l1.is_none() => l1 = Some(c.col),
+            "二级指标" => pending_l2 = Some(c.col),
+            "三级指标" => {
+                if let (Some(a), Some(b)) = (l1, pending_l2.take()) {
+                    if a < b && b < c.col {
+                        pairs.push([a, b, c.col]);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    match cols {
-        [Some(a), Some(b), Some(c)] if a < b && b < c => Some([a, b, c]),
-        _ => None,
-    }
+    (!pairs.is_empty()).then_some(pairs)
 }
 
 /// Whether a cell is a label that starts its own row structure (section,
@@ -124,7 +133,7 @@ fn realign(form: &mut FormRows) {
             continue;
         };
         let folded = fold(&first.text);
-        if let Some(levels) = level_cols(row) {
+        if let Some(levels) = header_levels(row).map(|l| l[0]) {
             let f = frame.get_or_insert(Frame::default());
             f.levels = Some(levels);
             f.last_col = f.last_col.max(row.last_col().unwrap_or(0));

@@ -12,6 +12,7 @@ pub mod error;
 pub mod form;
 pub mod grid;
 pub mod indicators;
+pub mod inspect;
 pub mod layout;
 pub mod output;
 pub mod read;

@@ -48,11 +48,28 @@ enum Command {
         #[arg(long, default_value_t = 1024)]
         max_unzipped_mb: u64,
     },
+    /// Print the reconstructed grid of a file: cells, merges, re-aligned rows.
+    Inspect {
+        path: PathBuf,
+        /// Only this sheet.
+        #[arg(long)]
+        sheet: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Inspect { path, sheet } => match declx::inspect::render(&path, sheet.as_deref(), &Limits::default()) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("declx: error: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Extract {
             paths,
             out,

@@ -448,18 +448,71 @@ pub fn is_amount_header(folded: &str) -> bool {
     ) || (money_unit(folded).is_some() && base.ends_with("金额"))
 }
 
-/// Goal sub-labels of project forms.
-pub fn goal_part(folded: &str) -> Option<&'static str> {
+/// Parts of a goal section: sub-labels of project and self-evaluation forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoalPart {
+    /// 实施期目标, 中期目标 …
+    Period,
+    /// 年度目标 …
+    Annual,
+    /// 预期目标: the goal itself, in self-evaluation forms.
+    Expected,
+    /// 实际完成情况: what was achieved, kept in `info`.
+    Actual,
+}
+
+pub fn goal_part(folded: &str) -> Option<GoalPart> {
     match split_paren(folded).0 {
-        "实施期目标"
-        | "中期目标"
-        | "长期目标"
-        | "中长期目标"
-        | "实施期绩效目标"
-        | "实施周期目标" => Some("period"),
-        "年度目标" | "年度绩效目标" | "本年度目标" => Some("annual"),
+        "实施期目标" | "中期目标" | "长期目标" | "中长期目标" | "实施期绩效目标" | "实施周期目标" => {
+            Some(GoalPart::Period)
+        }
+        "年度目标" | "年度绩效目标" | "本年度目标" => Some(GoalPart::Annual),
+        "预期目标" | "年初设定目标" | "目标" => Some(GoalPart::Expected),
+        "实际完成情况" | "全年实际完成情况" | "实际完成值" | "年度目标实际完成情况" => Some(GoalPart::Actual),
         _ => None,
     }
+}
+
+/// Column headers of budget tables with several amount columns.
+const BUDGET_COLUMNS: &[&str] = &[
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "预算数",
+    "执行数",
+    "分值",
+    "执行率",
+    "得分",
+    "1-7月执行数",
+    "1-7月执行率",
+    "1-6月执行数",
+    "全年预计执行数",
+    "实施期",
+    "年度",
+    "实施期资金总额",
+    "中期资金总额",
+    "年度资金总额",
+    "实施期金额",
+    "年度金额",
+    "金额",
+    "预算金额",
+];
+
+pub fn is_budget_column(folded: &str) -> bool {
+    let base = split_paren(folded).0;
+    BUDGET_COLUMNS.contains(&base) || is_amount_header(folded)
+}
+
+/// Group headers whose sub-columns are options ticked with ✔.
+const TICK_GROUPS: &[&str] = &["完成目标可能性", "完成可能性", "目标完成可能性"];
+
+pub fn is_tick_group(folded: &str) -> bool {
+    TICK_GROUPS.contains(&split_paren(folded).0)
+}
+
+/// Marks that tick an option.
+pub fn is_tick(text: &str) -> bool {
+    matches!(text.trim(), "✔" | "✓" | "√" | "☑" | "✅" | "●" | "■" | "是")
 }
 
 /// Placeholders meaning "no target".
