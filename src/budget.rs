@@ -28,7 +28,14 @@ struct Block {
     items: Vec<BudgetItem>,
 }
 
-pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, claims: &mut Claims, warnings: &mut Warnings) {
+pub fn read(
+    label: &Row,
+    label_col: u32,
+    rows: &[&Row],
+    budget: &mut Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let section_text = label.get(label_col).unwrap_or_default();
     if budget.unit.is_none() {
@@ -51,7 +58,13 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, cla
         }
         let next_numeric: Vec<u32> = all
             .get(i + 1)
-            .map(|n| content(n).into_iter().filter(|(_, t)| looks_numeric(t)).map(|(c, _)| c).collect())
+            .map(|n| {
+                content(n)
+                    .into_iter()
+                    .filter(|(_, t)| looks_numeric(t))
+                    .map(|(c, _)| c)
+                    .collect()
+            })
             .unwrap_or_default();
         if is_header_row(&cells, &next_numeric) {
             let new = header_blocks(&cells, &next_numeric, budget);
@@ -65,7 +78,10 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], budget: &mut Budget, cla
             let pairs = bare_pairs(&cells);
             let single = pairs.len() == 1;
             for (lc, ac) in pairs {
-                if blocks.iter().any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc)) {
+                if blocks
+                    .iter()
+                    .any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc))
+                {
                     continue;
                 }
                 let first_label = cells.iter().find(|(c, _)| *c == lc).map_or("", |(_, t)| t.as_str());
@@ -161,7 +177,14 @@ fn bare_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
     out
 }
 
-fn read_item(row: &Row, b: &mut Block, amount_cols: &[u32], budget: &Budget, claims: &mut Claims, warnings: &mut Warnings) {
+fn read_item(
+    row: &Row,
+    b: &mut Block,
+    amount_cols: &[u32],
+    budget: &Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let label_col = match b.label {
         LabelAt::Column(c) => Some(c),
         LabelAt::NearestLeft => row

@@ -44,10 +44,7 @@ fn budget_balance(r: &Record) -> Option<Check> {
         let level = block_total(r, "按预算级次划分");
         let expense = match (&spend, &dev) {
             (None, None) => None,
-            _ => Some(
-                spend.as_ref().map_or(Decimal::ZERO, |s| s.0)
-                    + dev.as_ref().map_or(Decimal::ZERO, |d| d.0),
-            ),
+            _ => Some(spend.as_ref().map_or(Decimal::ZERO, |s| s.0) + dev.as_ref().map_or(Decimal::ZERO, |d| d.0)),
         };
         let sides: Vec<(&str, Decimal)> = [
             ("部门预算支出+事业发展性支出", expense),
@@ -96,10 +93,7 @@ fn budget_balance(r: &Record) -> Option<Check> {
         let Some(t) = total.amount else { continue };
         let sum: Decimal = parts.iter().filter_map(|i| i.amount).map(|a| a.0).sum();
         ok &= t.0 == sum;
-        details.push(format!(
-            "{}: {} = {} vs parts {}",
-            b.heading, total.label, t.0, sum
-        ));
+        details.push(format!("{}: {} = {} vs parts {}", b.heading, total.label, t.0, sum));
         cells.push(total.cell.clone());
         cells.extend(parts.iter().map(|i| i.cell.clone()));
     }
@@ -115,19 +109,13 @@ fn key_task_funds(r: &Record) -> Option<Check> {
     if r.key_tasks.is_empty() {
         return None;
     }
-    let tasks: Decimal = r
-        .key_tasks
-        .iter()
-        .filter_map(|t| t.funds)
-        .map(|f| f.0)
-        .sum();
+    let tasks: Decimal = r.key_tasks.iter().filter_map(|t| t.funds).map(|f| f.0).sum();
     let project = item(r, |l| l == "项目支出");
     let dev = block_total(r, "事业发展性支出");
     if project.is_empty() && dev.is_none() {
         return None;
     }
-    let budget: Decimal =
-        project.iter().map(|p| p.0).sum::<Decimal>() + dev.as_ref().map_or(Decimal::ZERO, |d| d.0);
+    let budget: Decimal = project.iter().map(|p| p.0).sum::<Decimal>() + dev.as_ref().map_or(Decimal::ZERO, |d| d.0);
     let mut cells: Vec<String> = r
         .key_tasks
         .iter()
@@ -191,8 +179,7 @@ fn percent_over_100(r: &Record) -> Check {
         let Some(values) = &leaf.values else { continue };
         let over = values.0.iter().any(|(k, t)| {
             matches!(k.as_str(), "period" | "annual")
-                && (t.unit.as_deref() == Some("%")
-                    && t.value.is_some_and(|v| v > Decimal::ONE_HUNDRED)
+                && (t.unit.as_deref() == Some("%") && t.value.is_some_and(|v| v > Decimal::ONE_HUNDRED)
                     || t.terms
                         .iter()
                         .any(|x| x.unit.as_deref() == Some("%") && x.value > Decimal::ONE_HUNDRED))
@@ -214,9 +201,10 @@ fn cost_direction(r: &Record) -> Check {
     for (leaf, cost) in all_leaves(r) {
         let Some(values) = &leaf.values else { continue };
         if cost
-            && values.0.iter().any(|(k, t)| {
-                matches!(k.as_str(), "period" | "annual") && matches!(t.op, Some(">=" | ">"))
-            })
+            && values
+                .0
+                .iter()
+                .any(|(k, t)| matches!(k.as_str(), "period" | "annual") && matches!(t.op, Some(">=" | ">")))
         {
             cells.extend(leaf.cell.clone());
         }
@@ -224,10 +212,7 @@ fn cost_direction(r: &Record) -> Check {
     Check {
         code: "cost_direction",
         ok: cells.is_empty(),
-        detail: format!(
-            "{} 成本指标 target(s) with a lower bound (>= or >)",
-            cells.len()
-        ),
+        detail: format!("{} 成本指标 target(s) with a lower bound (>= or >)", cells.len()),
         cells,
     }
 }

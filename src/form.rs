@@ -8,8 +8,7 @@ use crate::grid::{column_name, CellRef, Grid, Row};
 use crate::indicators;
 use crate::layout::{self, FormRows};
 use crate::record::{
-    Budget, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, Warning,
-    SCHEMA_VERSION,
+    Budget, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, Warning, SCHEMA_VERSION,
 };
 use crate::values;
 use crate::vocab::{self, fold, FormKind, Section, TaskField};
@@ -74,10 +73,8 @@ enum FormMiss {
     Unknown(String),
 }
 
-static YEAR_OF: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
-static YEAR_PLAIN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
+static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
+static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
 static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
@@ -210,9 +207,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
                     overall_goal = Some(g);
                 }
             }
-            Section::KeyTasks => {
-                key_tasks.extend(read_key_tasks(s, &mut b.claims, &mut b.warnings))
-            }
+            Section::KeyTasks => key_tasks.extend(read_key_tasks(s, &mut b.claims, &mut b.warnings)),
             Section::OtherTasks => {
                 let t = texts_after_label(s, &mut b.claims);
                 if !t.is_empty() {
@@ -255,12 +250,8 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
     }
 
     let subtitle = b.info.get("subtitle").unwrap_or_default().to_string();
-    let year = year_of_form(&title, &subtitle)
-        .or_else(|| {
-            YEAR_NAME
-                .captures(file_stem)
-                .and_then(|c| c[1].parse().ok())
-        });
+    let year =
+        year_of_form(&title, &subtitle).or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
     let department = b.department.clone().or(b.dept_fallback.clone());
     let unmapped = unmapped_cells(&rows, &b.claims);
     let mut warnings = b.warnings;
@@ -324,7 +315,10 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
         let f = fold(&first.text);
         // A 一级/二级/三级 header row opens the indicator table even with no
         // 绩效指标 label beside it (monitoring and some project templates).
-        if vocab::section(&f).is_none() && indicators::is_header_row(row) && !open.is_some_and(|i| sections[i].kind == Section::Indicators) {
+        if vocab::section(&f).is_none()
+            && indicators::is_header_row(row)
+            && !open.is_some_and(|i| sections[i].kind == Section::Indicators)
+        {
             sections.push(SectionRows {
                 kind: Section::Indicators,
                 label: row,
@@ -373,8 +367,7 @@ fn is_field_row(row: &Row) -> bool {
         return false;
     };
     let f = fold(&first.text);
-    vocab::field(&f).is_some()
-        || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
+    vocab::field(&f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
 }
 
 /// `填报人：张三` → (填报人, 张三); the label must be short.
@@ -383,17 +376,12 @@ fn colon_pair(text: &str) -> Option<(&str, &str)> {
     let (label, rest) = text.split_at(i);
     let value = rest.trim_start_matches([':', '：']).trim();
     let label = label.trim();
-    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n'))
-        .then_some((label, value))
+    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
 }
 
 /// Reads `label | value | label | value …` and `label：value` cells of a row.
 fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
-    let cells: Vec<_> = row
-        .cells
-        .iter()
-        .filter(|c| Some(c.col) != skip_col)
-        .collect();
+    let cells: Vec<_> = row.cells.iter().filter(|c| Some(c.col) != skip_col).collect();
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];
@@ -401,8 +389,7 @@ fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
         let known = vocab::field(&f);
         if known.is_none() {
             if let Some((label, value)) = colon_pair(&c.text) {
-                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty()
-                {
+                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
                     b.claims.take(row, c.col);
                     if !value.is_empty() {
                         set_field(b, label, value.to_string());
@@ -416,14 +403,9 @@ fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
                 }
             }
         }
-        let next = cells
-            .get(i + 1)
-            .filter(|n| vocab::field(&fold(&n.text)).is_none());
+        let next = cells.get(i + 1).filter(|n| vocab::field(&fold(&n.text)).is_none());
         let label_like = known.is_some()
-            || (next.is_some()
-                && f.chars().count() <= 12
-                && !values::looks_numeric(&c.text)
-                && !c.text.contains('\n'));
+            || (next.is_some() && f.chars().count() <= 12 && !values::looks_numeric(&c.text) && !c.text.contains('\n'));
         match (label_like, next) {
             (true, Some(n)) => {
                 b.claims.take(row, c.col);
@@ -518,7 +500,12 @@ fn read_goal(s: &SectionRows<'_>, b: &mut Builder) -> Option<OverallGoal> {
     for (part, col, ri, label) in &parts {
         let row = all[*ri];
         b.claims.take(row, *col);
-        let next_part_col = parts.iter().filter(|p| p.2 == *ri && p.1 > *col).map(|p| p.1).min().unwrap_or(u32::MAX);
+        let next_part_col = parts
+            .iter()
+            .filter(|p| p.2 == *ri && p.1 > *col)
+            .map(|p| p.1)
+            .min()
+            .unwrap_or(u32::MAX);
         let beside = row
             .cells
             .iter()
@@ -558,14 +545,8 @@ fn read_goal(s: &SectionRows<'_>, b: &mut Builder) -> Option<OverallGoal> {
     }
 }
 
-fn read_key_tasks(
-    s: &SectionRows<'_>,
-    claims: &mut Claims,
-    warnings: &mut Warnings,
-) -> Vec<KeyTask> {
-    let all: Vec<&Row> = std::iter::once(s.label)
-        .chain(s.rows.iter().copied())
-        .collect();
+fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut Warnings) -> Vec<KeyTask> {
+    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
     // Header row: the first row naming at least two task columns.
     let mut columns: Vec<(u32, TaskField)> = Vec::new();
     let mut data_from = 0;
@@ -586,16 +567,11 @@ fn read_key_tasks(
     }
     if columns.is_empty() {
         let start = s.label_col + 1;
-        columns = [
-            TaskField::Name,
-            TaskField::Content,
-            TaskField::Funds,
-            TaskField::Goal,
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| (start + i as u32, f))
-        .collect();
+        columns = [TaskField::Name, TaskField::Content, TaskField::Funds, TaskField::Goal]
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (start + i as u32, f))
+            .collect();
     }
     let mut tasks = Vec::new();
     for row in &all[data_from..] {
@@ -666,12 +642,9 @@ fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
                 covered.insert(at);
                 continue;
             }
-            let left_same = c.col > 0
-                && row.get(c.col - 1) == Some(&c.text)
-                && covered.contains(&(row.index, c.col - 1));
-            let up_same = above.is_some_and(|a| {
-                a.get(c.col) == Some(&c.text) && covered.contains(&(a.index, c.col))
-            });
+            let left_same =
+                c.col > 0 && row.get(c.col - 1) == Some(&c.text) && covered.contains(&(row.index, c.col - 1));
+            let up_same = above.is_some_and(|a| a.get(c.col) == Some(&c.text) && covered.contains(&(a.index, c.col)));
             if left_same || up_same {
                 covered.insert(at);
                 continue;
@@ -688,12 +661,7 @@ fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
 fn source_of(grid: &Grid, rows: &[Row]) -> Source {
     let first_row = rows.iter().map(|r| r.index).min().unwrap_or(0);
     let last_row = rows.iter().map(|r| r.index).max().unwrap_or(0);
-    let first_col = rows
-        .iter()
-        .filter_map(|r| r.first())
-        .map(|c| c.col)
-        .min()
-        .unwrap_or(0);
+    let first_col = rows.iter().filter_map(|r| r.first()).map(|c| c.col).min().unwrap_or(0);
     let last_col = rows.iter().filter_map(|r| r.last_col()).max().unwrap_or(0);
     Source {
         path: grid.source.path.clone(),

@@ -83,7 +83,13 @@ fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
 fn half_columns(header: &Row, sub: Option<&Row>, from: u32, to: u32, plain_key: &str) -> Vec<Column> {
     let in_range = |c: u32| c > from && c < to;
     let subs: Vec<(u32, &str)> = sub
-        .map(|s| s.cells.iter().filter(|c| in_range(c.col)).map(|c| (c.col, c.text.as_str())).collect())
+        .map(|s| {
+            s.cells
+                .iter()
+                .filter(|c| in_range(c.col))
+                .map(|c| (c.col, c.text.as_str()))
+                .collect()
+        })
         .unwrap_or_default();
     let tops: Vec<(u32, &str)> = header
         .cells
@@ -95,7 +101,11 @@ fn half_columns(header: &Row, sub: Option<&Row>, from: u32, to: u32, plain_key: 
     let mut seen_subs: Vec<u32> = Vec::new();
     for (i, &(col, text)) in tops.iter().enumerate() {
         let next_top = tops.get(i + 1).map_or(to, |t| t.0);
-        let under: Vec<(u32, &str)> = subs.iter().copied().filter(|(c, _)| *c >= col && *c < next_top).collect();
+        let under: Vec<(u32, &str)> = subs
+            .iter()
+            .copied()
+            .filter(|(c, _)| *c >= col && *c < next_top)
+            .collect();
         seen_subs.extend(under.iter().map(|u| u.0));
         let folded = fold(text);
         if under.len() >= 2 && vocab::is_tick_group(&folded) {
@@ -142,7 +152,10 @@ fn build_halves(header: &Row, sub: Option<&Row>, levels: &[[u32; 3]]) -> Vec<Hal
         let plain = if levels.len() > 1 && i == 0 { "period" } else { "annual" };
         let mut columns = half_columns(header, sub, l[2], to, plain);
         if levels.len() == 1 && !columns.iter().any(|c| c.key == "annual") {
-            if let Some(c) = columns.iter_mut().find(|c| vocab::is_plain_value_header(&fold(&c.header))) {
+            if let Some(c) = columns
+                .iter_mut()
+                .find(|c| vocab::is_plain_value_header(&fold(&c.header)))
+            {
                 c.key = "annual".into();
             }
         }
@@ -171,10 +184,20 @@ fn build_halves(header: &Row, sub: Option<&Row>, levels: &[[u32; 3]]) -> Vec<Hal
 fn is_subheader(row: &Row, header: &Row, first_l3: u32) -> bool {
     row.index == header.index + 1
         && !row.cells.is_empty()
-        && row.cells.iter().all(|c| c.col > first_l3 && !values::looks_numeric(&c.text) && !vocab::is_tick(&c.text))
+        && row
+            .cells
+            .iter()
+            .all(|c| c.col > first_l3 && !values::looks_numeric(&c.text) && !vocab::is_tick(&c.text))
 }
 
-pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
+pub fn read(
+    label: &Row,
+    label_col: u32,
+    rows: &[&Row],
+    table: &mut Table,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
     let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
     let mut i = 0;
     while i < all.len() {
@@ -188,7 +211,9 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claim
             }
             if table.halves.is_empty() {
                 table.halves = build_halves(row, sub, &levels);
-                table.subheader = sub.map(|s| s.cells.iter().map(|c| c.text.clone()).collect()).unwrap_or_default();
+                table.subheader = sub
+                    .map(|s| s.cells.iter().map(|c| c.text.clone()).collect())
+                    .unwrap_or_default();
             }
             i += 1;
             continue;
@@ -235,10 +260,7 @@ pub fn read(label: &Row, label_col: u32, rows: &[&Row], table: &mut Table, claim
 }
 
 fn find_or_push(nodes: &mut Vec<IndicatorNode>, name: String, weight: Option<Decimal>) -> usize {
-    if let Some(i) = nodes
-        .iter()
-        .position(|n| n.name == name && n.children.is_some())
-    {
+    if let Some(i) = nodes.iter().position(|n| n.name == name && n.children.is_some()) {
         return i;
     }
     nodes.push(IndicatorNode::category(name, weight));
@@ -263,14 +285,22 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
         let parent = match h.open.0 {
             Some(p) => p,
             None => {
-                warn(warnings, "category_without_parent", Some(row.at(l2)), format!("二级指标 {t:?} has no 一级指标 above it"));
+                warn(
+                    warnings,
+                    "category_without_parent",
+                    Some(row.at(l2)),
+                    format!("二级指标 {t:?} has no 一级指标 above it"),
+                );
                 let p = find_or_push(roots, String::new(), None);
                 h.open.0 = Some(p);
                 p
             }
         };
         let siblings = roots[parent].children_mut();
-        let keep = h.open.1.is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
+        let keep = h
+            .open
+            .1
+            .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
         if !keep {
             h.open.1 = Some(find_or_push(siblings, name, weight));
         }
@@ -308,7 +338,12 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
         (Some(p), Some(c)) => roots[p].children_mut()[c].children_mut(),
         (Some(p), None) => roots[p].children_mut(),
         (None, _) => {
-            warn(warnings, "indicator_without_category", Some(row.at(l3)), format!("三级指标 {name:?} has no category"));
+            warn(
+                warnings,
+                "indicator_without_category",
+                Some(row.at(l3)),
+                format!("三级指标 {name:?} has no category"),
+            );
             let p = find_or_push(roots, String::new(), None);
             h.open.0 = Some(p);
             roots[p].children_mut()
@@ -381,9 +416,7 @@ fn apply_nature(
                 || vocab::COMPARATORS
                     .iter()
                     .any(|(w, _)| w.chars().count() > 1 && t.raw.contains(w))
-                || vocab::TRAILING_COMPARATORS
-                    .iter()
-                    .any(|(w, _)| t.raw.contains(w));
+                || vocab::TRAILING_COMPARATORS.iter().any(|(w, _)| t.raw.contains(w));
             if t.kind == TargetKind::Quantitative && written {
                 if t.op != Some(op) {
                     let col = nature.as_ref().map(|(_, c)| *c).unwrap_or(0);

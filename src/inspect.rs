@@ -30,7 +30,13 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
             let _ = writeln!(out, "   merged {}:{}", s.first, s.last);
         }
         for (n, form) in layout::split_forms(g).iter().enumerate() {
-            let _ = writeln!(out, "-- form {} ({} rows{})", n + 1, form.rows.len(), if form.has_title { "" } else { ", no title" });
+            let _ = writeln!(
+                out,
+                "-- form {} ({} rows{})",
+                n + 1,
+                form.rows.len(),
+                if form.has_title { "" } else { ", no title" }
+            );
             for w in &form.warnings {
                 let _ = writeln!(out, "   {} {}: {}", w.code, w.cell.as_deref().unwrap_or("-"), w.detail);
             }

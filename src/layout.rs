@@ -32,8 +32,7 @@ pub fn title_text(row: &Row) -> Option<&str> {
         return None;
     };
     let f = fold(t);
-    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none())
-        .then_some(*t)
+    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()).then_some(*t)
 }
 
 /// Splits a grid into forms. Rows before the first title belong to the first

@@ -38,10 +38,7 @@ pub struct FileOutcome {
 /// holds a form is an error naming the file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
     let grids = read::read_file(path, limits)?;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut out = FileOutcome::default();
     let mut first_err: Option<Error> = None;
     for grid in &grids {
@@ -59,9 +56,7 @@ pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> 
                 // An unknown form kind says more than "no form".
                 let better = match (&first_err, &e.kind) {
                     (None, _) => true,
-                    (Some(prev), ErrorKind::UnknownForm(_)) => {
-                        !matches!(prev.kind, ErrorKind::UnknownForm(_))
-                    }
+                    (Some(prev), ErrorKind::UnknownForm(_)) => !matches!(prev.kind, ErrorKind::UnknownForm(_)),
                     _ => false,
                 };
                 if better {
@@ -77,10 +72,7 @@ pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> 
                 sheet: None,
                 kind: match e.kind {
                     ErrorKind::UnknownForm(t) => ErrorKind::UnknownForm(t),
-                    other => ErrorKind::NoForm(format!(
-                        "none of {} sheets holds a form ({other})",
-                        grids.len()
-                    )),
+                    other => ErrorKind::NoForm(format!("none of {} sheets holds a form ({other})", grids.len())),
                 },
                 path: e.path,
             }

@@ -88,10 +88,7 @@ fn stable_suffix(r: &Record) -> String {
     h.update(r.source.sheet.as_deref().unwrap_or("").as_bytes());
     h.update([0]);
     h.update(r.source.range.as_bytes());
-    h.finalize()[..4]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Hands out record file names, adding a stable suffix on collision.
@@ -215,10 +212,7 @@ mod tests {
 
     #[test]
     fn names_are_safe() {
-        assert_eq!(
-            safe_name("广州市/天河区:司法局 2024"),
-            "广州市_天河区_司法局_2024"
-        );
+        assert_eq!(safe_name("广州市/天河区:司法局 2024"), "广州市_天河区_司法局_2024");
         assert_eq!(safe_name("..."), "record_");
         assert_eq!(safe_name("CON"), "record_CON");
     }

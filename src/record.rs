@@ -15,8 +15,7 @@ pub struct Number(pub Decimal);
 
 impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let n =
-            serde_json::Number::from_str(&self.0.to_string()).map_err(serde::ser::Error::custom)?;
+        let n = serde_json::Number::from_str(&self.0.to_string()).map_err(serde::ser::Error::custom)?;
         n.serialize(s)
     }
 }
@@ -38,10 +37,7 @@ impl LabelMap {
     }
 
     pub fn get(&self, label: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == label)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == label).map(|(_, v)| v.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

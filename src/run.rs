@@ -2,9 +2,7 @@
 //! input order as they are made, and report every input's outcome.
 
 use crate::error::{Error, ErrorKind};
-use crate::output::{
-    self, InputReport, Namer, RecordReport, RunReport, SkippedFile, SkippedSheet, Totals,
-};
+use crate::output::{self, InputReport, Namer, RecordReport, RunReport, SkippedFile, SkippedSheet, Totals};
 use crate::read::{Format, Limits};
 use crate::FileOutcome;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -47,10 +45,7 @@ pub fn collect_inputs(roots: &[PathBuf]) -> io::Result<(Vec<PathBuf>, Vec<Skippe
 }
 
 fn consider(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let reason = if name.starts_with("~$") || name.starts_with(".~lock") {
         Some("office lock file")
     } else if Format::from_path(path).is_none() {
@@ -68,9 +63,7 @@ fn consider(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
         let hidden = p
@@ -142,12 +135,8 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
     let mut inputs = Vec::with_capacity(files.len());
     // Chunks keep memory flat and the output in input order whatever the jobs.
     for chunk in files.chunks(64) {
-        let results: Vec<Result<FileOutcome, Error>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|p| extract_guarded(p, &opts.limits))
-                .collect()
-        });
+        let results: Vec<Result<FileOutcome, Error>> =
+            pool.install(|| chunk.par_iter().map(|p| extract_guarded(p, &opts.limits)).collect());
         for (path, result) in chunk.iter().zip(results) {
             pb.inc(1);
             let mut report = InputReport {
@@ -194,10 +183,7 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         if let Some(w) = jsonl.as_mut() {
             w.flush()?;
         }
-        pb.set_message(format!(
-            "{} records, {} failed",
-            totals.records, totals.failed
-        ));
+        pb.set_message(format!("{} records, {} failed", totals.records, totals.failed));
     }
     pb.finish_and_clear();
     let report = RunReport {

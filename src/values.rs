@@ -8,9 +8,8 @@ use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").expect("number regex")
-});
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").expect("number regex"));
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
@@ -111,9 +110,7 @@ fn parse_range(raw: &str, norm: &str) -> Option<Target> {
         .into_iter()
         .find_map(|u| unit_at(&u.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u));
     // Anything but a unit after the second number means this is prose.
-    if !unit_b.is_empty()
-        && unit_at(&unit_b.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u.len())
-            != Some(unit_b.len())
+    if !unit_b.is_empty() && unit_at(&unit_b.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u.len()) != Some(unit_b.len())
     {
         return None;
     }
@@ -140,9 +137,7 @@ fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
 /// blanks and clause punctuation; None when nothing is left.
 fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
     let s: String = raw[from.min(to)..to].iter().collect();
-    let s = s.trim_matches(|c: char| {
-        crate::grid::is_blank(c) || is_clause_break(c) || c == '(' || c == '（'
-    });
+    let s = s.trim_matches(|c: char| crate::grid::is_blank(c) || is_clause_break(c) || c == '(' || c == '（');
     (!s.is_empty()).then(|| s.to_string())
 }
 
@@ -165,9 +160,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
         }
         if start > 0
             && (norm_chars[start - 1] == '.'
-                || norm_chars[start - 1] == '-'
-                    && start > 1
-                    && norm_chars[start - 2].is_ascii_digit())
+                || norm_chars[start - 1] == '-' && start > 1 && norm_chars[start - 2].is_ascii_digit())
         {
             continue;
         }
@@ -199,10 +192,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
             vocab::fold(&u).replace('％', "%")
         });
         let tail: String = norm_chars[pos..].iter().take(3).collect();
-        if let Some((word, sym)) = TRAILING_COMPARATORS
-            .iter()
-            .find(|(w, _)| tail.starts_with(w))
-        {
+        if let Some((word, sym)) = TRAILING_COMPARATORS.iter().find(|(w, _)| tail.starts_with(w)) {
             if op.is_none() {
                 op = Some(*sym);
             }
@@ -246,11 +236,7 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
     }
     let t = t.replace(',', "");
     let t = t.strip_prefix('+').unwrap_or(&t);
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
-    {
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
         return Err(());
     }
     Decimal::from_str(t)
@@ -272,14 +258,7 @@ pub fn looks_numeric(raw: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn q(
-        raw: &str,
-    ) -> (
-        Option<&'static str>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) {
+    fn q(raw: &str) -> (Option<&'static str>, Option<String>, Option<String>, Option<String>) {
         let t = parse_target(raw);
         assert_eq!(t.kind, TargetKind::Quantitative, "{raw}");
         (t.op, t.value.map(|v| v.to_string()), t.unit, t.metric)
@@ -300,10 +279,7 @@ mod tests {
         assert_eq!(q("＞95%"), (Some(">"), s("95"), s("%"), None));
         assert_eq!(q("＜2%"), (Some("<"), s("2"), s("%"), None));
         assert_eq!(q("≥９０％"), (Some(">="), s("90"), s("%"), None));
-        assert_eq!(
-            q("满意度不低于90%"),
-            (Some(">="), s("90"), s("%"), s("满意度"))
-        );
+        assert_eq!(q("满意度不低于90%"), (Some(">="), s("90"), s("%"), s("满意度")));
         for (w, op) in [
             ("不少于", ">="),
             ("大于等于", ">="),
@@ -338,10 +314,7 @@ mod tests {
             q("每年组织2次评估，项目评估达标。"),
             (Some("="), s("2"), s("次"), s("每年组织"))
         );
-        assert_eq!(
-            q("1,250.50万元"),
-            (Some("="), s("1250.50"), s("万元"), None)
-        );
+        assert_eq!(q("1,250.50万元"), (Some("="), s("1250.50"), s("万元"), None));
         assert_eq!(q("0.00"), (Some("="), s("0.00"), None, None));
     }
 
@@ -349,10 +322,7 @@ mod tests {
     fn several_terms() {
         let t = parse_target("公职人员统一学法考试参考率不低于85%，及格率不低于85%。");
         assert_eq!(t.terms.len(), 2);
-        assert_eq!(
-            t.terms[0].metric.as_deref(),
-            Some("公职人员统一学法考试参考率")
-        );
+        assert_eq!(t.terms[0].metric.as_deref(), Some("公职人员统一学法考试参考率"));
         assert_eq!(t.terms[1].metric.as_deref(), Some("及格率"));
         assert_eq!(t.terms[1].op, ">=");
         assert_eq!(t.metric.as_deref(), Some("公职人员统一学法考试参考率"));
@@ -389,19 +359,10 @@ mod tests {
 
     #[test]
     fn amounts_keep_digits() {
-        assert_eq!(
-            parse_amount("4,972.33").unwrap().unwrap().value.to_string(),
-            "4972.33"
-        );
-        assert_eq!(
-            parse_amount("0.00").unwrap().unwrap().value.to_string(),
-            "0.00"
-        );
+        assert_eq!(parse_amount("4,972.33").unwrap().unwrap().value.to_string(), "4972.33");
+        assert_eq!(parse_amount("0.00").unwrap().unwrap().value.to_string(), "0.00");
         assert_eq!(parse_amount("250万").unwrap().unwrap().unit, Some("万元"));
-        assert_eq!(
-            parse_amount("95.2%").unwrap().unwrap().value.to_string(),
-            "95.2"
-        );
+        assert_eq!(parse_amount("95.2%").unwrap().unwrap().value.to_string(), "95.2");
         assert_eq!(parse_amount(""), Ok(None));
         assert_eq!(parse_amount("见附件"), Err(()));
     }

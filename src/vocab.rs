@@ -61,23 +61,13 @@ pub fn clean_label(text: &str) -> String {
 }
 
 /// Money unit suffixes found in headers such as 预算金额（万元）.
-pub const UNIT_SUFFIXES: &[&str] = &[
-    "万元",
-    "元",
-    "亿元",
-    "千元",
-    "单位：万元",
-    "单位:万元",
-    "单位：元",
-];
+pub const UNIT_SUFFIXES: &[&str] = &["万元", "元", "亿元", "千元", "单位：万元", "单位:万元", "单位：元"];
 
 /// The money unit a folded header carries, if any: `预算金额(万元)` → 万元.
 pub fn money_unit(folded: &str) -> Option<&'static str> {
     let (_, paren) = split_paren(folded);
     let hay = paren.unwrap_or(folded);
-    ["亿元", "万元", "千元", "元"]
-        .into_iter()
-        .find(|u| hay.contains(u))
+    ["亿元", "万元", "千元", "元"].into_iter().find(|u| hay.contains(u))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -263,10 +253,7 @@ const FIELDS: &[(&str, Field)] = &[
 /// The field a folded label cell names, if it is a known header label.
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
-    FIELDS
-        .iter()
-        .find(|(l, _)| *l == folded || *l == base)
-        .map(|&(_, f)| f)
+    FIELDS.iter().find(|(l, _)| *l == folded || *l == base).map(|&(_, f)| f)
 }
 
 /// Column headers of the indicator table that name the three levels.
@@ -371,11 +358,7 @@ pub fn column_key(folded: &str) -> Option<&'static str> {
     COLUMN_KEYS
         .iter()
         .find(|(h, _)| *h == folded)
-        .or_else(|| {
-            COLUMN_KEYS
-                .iter()
-                .find(|(h, _)| *h == split_paren(folded).0)
-        })
+        .or_else(|| COLUMN_KEYS.iter().find(|(h, _)| *h == split_paren(folded).0))
         .map(|&(_, k)| k)
 }
 
@@ -388,13 +371,7 @@ pub fn is_plain_value_header(folded: &str) -> bool {
 pub fn is_numeric_key(key: &str) -> bool {
     matches!(
         key,
-        "period"
-            | "annual"
-            | "actual"
-            | "weight"
-            | "score"
-            | "executed_to_date"
-            | "expected_full_year"
+        "period" | "annual" | "actual" | "weight" | "score" | "executed_to_date" | "expected_full_year"
     )
 }
 
@@ -468,7 +445,9 @@ pub fn goal_part(folded: &str) -> Option<GoalPart> {
         }
         "年度目标" | "年度绩效目标" | "本年度目标" => Some(GoalPart::Annual),
         "预期目标" | "年初设定目标" | "目标" => Some(GoalPart::Expected),
-        "实际完成情况" | "全年实际完成情况" | "实际完成值" | "年度目标实际完成情况" => Some(GoalPart::Actual),
+        "实际完成情况" | "全年实际完成情况" | "实际完成值" | "年度目标实际完成情况" => {
+            Some(GoalPart::Actual)
+        }
         _ => None,
     }
 }

@@ -17,11 +17,7 @@ fn bad_files_are_named_and_the_good_record_is_written() {
     fs::create_dir_all(&inputs).unwrap();
     fs::copy("seeds/000_be24f91d7f1b64fe.txt", inputs.join("seed.txt")).unwrap();
     fs::write(inputs.join("empty.txt"), b"").unwrap();
-    fs::write(
-        inputs.join("binary.txt"),
-        [0u8, 159, 146, 150, 0, 1, 2, 255],
-    )
-    .unwrap();
+    fs::write(inputs.join("binary.txt"), [0u8, 159, 146, 150, 0, 1, 2, 255]).unwrap();
     fs::write(inputs.join("notes.md"), b"# not a form").unwrap();
     let out = dir.join("out");
     let assert = Command::cargo_bin("declx")
@@ -38,10 +34,7 @@ fn bad_files_are_named_and_the_good_record_is_written() {
         .code(2);
     let o = assert.get_output();
     let stderr = String::from_utf8_lossy(&o.stderr);
-    let errors: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("declx: error:"))
-        .collect();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("declx: error:")).collect();
     assert_eq!(errors.len(), 2, "{stderr}");
     assert!(
         errors
@@ -60,8 +53,7 @@ fn bad_files_are_named_and_the_good_record_is_written() {
     let rec: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(rec["department"], "广州市天河区司法局");
     assert!(out.join("广州市天河区司法局.json").is_file());
-    let report: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join("_report.json")).unwrap()).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&fs::read(out.join("_report.json")).unwrap()).unwrap();
     assert_eq!(report["totals"]["failed"], 2);
     assert_eq!(report["totals"]["records"], 1);
     assert_eq!(report["totals"]["skipped_files"], 1);

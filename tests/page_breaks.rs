@@ -52,11 +52,6 @@ fn repeated_column_header_row_continues_the_tree() {
         .collect();
     assert_eq!(quality, ["合格率", "验收通过率"]);
     assert_eq!(v["indicator_columns"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        v["unmapped"].as_array().unwrap().len(),
-        0,
-        "{}",
-        v["unmapped"]
-    );
+    assert_eq!(v["unmapped"].as_array().unwrap().len(), 0, "{}", v["unmapped"]);
     assert_eq!(v["department"], "某局");
 }

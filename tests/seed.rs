@@ -65,10 +65,7 @@ fn re_encodings_give_the_same_record_but_for_source() {
 
     let mut bom = vec![0xEF, 0xBB, 0xBF];
     bom.extend(text.replace('\n', "\r\n").as_bytes());
-    assert_eq!(
-        without_source(record_of(Path::new("seed_bom.txt"), &bom)),
-        base
-    );
+    assert_eq!(without_source(record_of(Path::new("seed_bom.txt"), &bom)), base);
 }
 
 #[test]
@@ -114,8 +111,7 @@ fn is_template_label(text: &str) -> bool {
 fn every_non_empty_cell_lands_in_the_record() {
     let bytes = std::fs::read(SEED).unwrap();
     let grids = read_bytes(Path::new(SEED), Format::Text, &bytes, &Limits::default()).unwrap();
-    let record =
-        serde_json::to_value(&declx::form::extract(&grids[0], "seed").unwrap()[0]).unwrap();
+    let record = serde_json::to_value(&declx::form::extract(&grids[0], "seed").unwrap()[0]).unwrap();
     let mut all = Vec::new();
     strings(&record, &mut all);
     let mut lost = Vec::new();

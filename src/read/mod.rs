@@ -3,6 +3,7 @@
 
 mod text;
 mod workbook;
+mod zipxml;
 
 pub use text::{decode_text, TextReader};
 pub use workbook::WorkbookReader;
@@ -69,12 +70,8 @@ pub trait SheetReader {
 
 /// Reads a file of a known format into grids, with `source` filled in.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
-    let format = Format::from_path(path).ok_or_else(|| {
-        Error::new(
-            path,
-            ErrorKind::Workbook("not a format declx reads".to_string()),
-        )
-    })?;
+    let format = Format::from_path(path)
+        .ok_or_else(|| Error::new(path, ErrorKind::Workbook("not a format declx reads".to_string())))?;
     let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
     if meta.len() > limits.max_file_bytes {
         return Err(Error::new(

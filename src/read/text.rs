@@ -18,12 +18,9 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<(Cow<'_, str>, &'static 
         let body = &bytes[bom_len..];
         let name = enc.name();
         let text = if enc == UTF_8 {
-            std::str::from_utf8(body).map(Cow::Borrowed).map_err(|e| {
-                format!(
-                    "invalid UTF-8 after a UTF-8 BOM at byte {}",
-                    bom_len + e.valid_up_to()
-                )
-            })?
+            std::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|e| format!("invalid UTF-8 after a UTF-8 BOM at byte {}", bom_len + e.valid_up_to()))?
         } else {
             enc.decode_without_bom_handling_and_without_replacement(body)
                 .ok_or_else(|| format!("invalid {name} after its BOM"))?
@@ -64,12 +61,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
         }
     }
     let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let nul_odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count();
+    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     if even > 0 && odd == 0 && nul_even == 0 {
         Some(UTF_16LE)
     } else if odd > 0 && even == 0 && nul_odd == 0 {
@@ -138,10 +130,7 @@ fn split_records(
             }
             cells += 1;
             if cells > limits.max_cells {
-                return Err(format!(
-                    "more than {} non-empty cells (--max-cells)",
-                    limits.max_cells
-                ));
+                return Err(format!("more than {} non-empty cells (--max-cells)", limits.max_cells));
             }
             let col = u32::try_from(col).map_err(|_| "too many columns".to_string())?;
             if field.len() > limits.max_cell_bytes {
@@ -183,10 +172,7 @@ impl<'t> LineCounter<'t> {
         if end < self.at {
             return self.line;
         }
-        let newlines = self.bytes[self.at..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let newlines = self.bytes[self.at..end].iter().filter(|&&b| b == b'\n').count();
         self.line = self.line.saturating_add(newlines as u32);
         self.at = end;
         self.line
@@ -195,8 +181,7 @@ impl<'t> LineCounter<'t> {
 
 impl SheetReader for TextReader {
     fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
-        let (text, encoding) =
-            decode_text(bytes).map_err(|why| Error::new(path, ErrorKind::Encoding(why)))?;
+        let (text, encoding) = decode_text(bytes).map_err(|why| Error::new(path, ErrorKind::Encoding(why)))?;
         let delimiter = detect_delimiter(&text);
         let to_err = |why: String| Error::new(path, ErrorKind::Encoding(why));
         let mut rows = split_records(&text, delimiter, true, limits).map_err(to_err)?;

@@ -1,7 +1,7 @@
 //! Workbooks through calamine: XLSX/XLSM (streamed cell by cell, so a stray
 //! far-away cell costs nothing), legacy XLS and ODS, with merged regions.
 
-use super::{Format, Limits, SheetReader};
+use super::{zipxml, Format, Limits, SheetReader};
 use crate::error::{Error, ErrorKind, Result};
 use crate::grid::{CellRef, Grid, GridBuilder, Note, Provenance, Span};
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx};
@@ -15,9 +15,7 @@ impl SheetReader for WorkbookReader {
     fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         let wb_err = |why: String| Error::new(path, ErrorKind::Workbook(why));
         match self.0 {
-            Format::Xlsx | Format::Ods => {
-                check_zip(bytes, limits).map_err(|e| Error::new(path, e))?
-            }
+            Format::Xlsx | Format::Ods => check_zip(bytes, limits).map_err(|e| Error::new(path, e))?,
             Format::Xls => {
                 if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
                     return Err(wb_err(wrong_kind(bytes, "legacy XLS (OLE2)")));
@@ -29,26 +27,10 @@ impl SheetReader for WorkbookReader {
         match self.0 {
             Format::Xlsx => {
                 let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| wb_err(describe_xlsx(e)))?;
+                let formats = zipxml::xlsx_formats(bytes, limits.max_unzipped_bytes);
                 for name in wb.sheet_names() {
-                    let mut sheet = SheetGrid::new(&name, "xlsx");
-                    {
-                        let mut cells = wb
-                            .worksheet_cells_reader(&name)
-                            .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
-                        while let Some(cell) = cells
-                            .next_cell()
-                            .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?
-                        {
-                            let (r, c) = cell.get_position();
-                            if let Some(t) =
-                                data_ref_text(cell.get_value(), &mut sheet.notes, (r, c))
-                            {
-                                sheet
-                                    .push(r, c, &t, limits)
-                                    .map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                            }
-                        }
-                    }
+                    let sheet = xlsx_sheet(&mut wb, &name, &formats, limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
                     grids.push(
                         sheet
@@ -64,8 +46,8 @@ impl SheetReader for WorkbookReader {
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                    let sheet = range_grid(&name, "xls", &range, limits)
-                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let sheet =
+                        range_grid(&name, "xls", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     grids.push(
                         sheet
                             .finish(merges, limits)
@@ -75,24 +57,61 @@ impl SheetReader for WorkbookReader {
             }
             Format::Ods => {
                 let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| wb_err(e.to_string()))?;
+                // calamine has no ODS merge API: the spans come from content.xml.
+                let spans = zipxml::ods_spans(bytes, limits.max_unzipped_bytes);
                 for name in wb.sheet_names() {
                     let range = wb
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
-                    let sheet = range_grid(&name, "ods", &range, limits)
-                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                    // calamine has no ODS merge API; the text-export layout rules apply.
-                    let mut g = sheet
-                        .finish(Vec::new(), limits)
-                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                    g.has_layout = false;
-                    grids.push(g);
+                    let sheet =
+                        range_grid(&name, "ods", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let merges = spans
+                        .get(&name)
+                        .map(|v| {
+                            v.iter()
+                                .map(|s| Dimensions::new((s.first.row, s.first.col), (s.last.row, s.last.col)))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    grids.push(
+                        sheet
+                            .finish(merges, limits)
+                            .map_err(|e| Error::new(path, e).in_sheet(&name))?,
+                    );
                 }
             }
             Format::Text => unreachable!(),
         }
         Ok(grids)
     }
+}
+
+/// One XLSX sheet streamed cell by cell: memory follows the real cells, not
+/// the stored dimension (a stray cell at XFD1048576 costs one cell).
+fn xlsx_sheet(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    formats: &[String],
+    limits: &Limits,
+) -> std::result::Result<SheetGrid, ErrorKind> {
+    let mut sheet = SheetGrid::new(name, "xlsx");
+    let mut cells = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| ErrorKind::Workbook(e.to_string()))?;
+    while let Some((cell, style)) = cells
+        .next_cell_with_style_id()
+        .map_err(|e| ErrorKind::Workbook(e.to_string()))?
+    {
+        let (r, c) = cell.get_position();
+        let shown = match cell.get_value() {
+            DataRef::Float(f) => formats.get(style).and_then(|code| zipxml::apply_format(*f, code)),
+            _ => None,
+        };
+        if let Some(t) = shown.or_else(|| data_ref_text(cell.get_value(), &mut sheet.notes, (r, c))) {
+            sheet.push(r, c, &t, limits)?;
+        }
+    }
+    Ok(sheet)
 }
 
 /// A zip's central directory, checked before calamine inflates anything:
@@ -108,19 +127,14 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> std::result::Result<(), ErrorKind
         .rposition(|w| w == b"PK\x05\x06")
         .map(|p| tail_start + p)
         .ok_or_else(|| ErrorKind::Workbook("truncated zip (no central directory)".into()))?;
-    let le16 = |at: usize| {
-        bytes
-            .get(at..at + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
-    };
+    let le16 = |at: usize| bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u64);
     let le32 = |at: usize| {
         bytes
             .get(at..at + 4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
     };
     let entries = le16(eocd + 10).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))?;
-    let mut at =
-        le32(eocd + 16).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))? as usize;
+    let mut at = le32(eocd + 16).ok_or_else(|| ErrorKind::Workbook("truncated zip".into()))? as usize;
     if entries > 10_000 {
         return Err(ErrorKind::Limit(format!("zip holds {entries} entries")));
     }
@@ -208,13 +222,7 @@ impl SheetGrid {
         }
     }
 
-    fn push(
-        &mut self,
-        row: u32,
-        col: u32,
-        text: &str,
-        limits: &Limits,
-    ) -> std::result::Result<(), ErrorKind> {
+    fn push(&mut self, row: u32, col: u32, text: &str, limits: &Limits) -> std::result::Result<(), ErrorKind> {
         if text.trim().is_empty() {
             return Ok(());
         }
@@ -242,11 +250,7 @@ impl SheetGrid {
         Ok(())
     }
 
-    fn finish(
-        self,
-        mut merges: Vec<Dimensions>,
-        limits: &Limits,
-    ) -> std::result::Result<Grid, ErrorKind> {
+    fn finish(self, mut merges: Vec<Dimensions>, limits: &Limits) -> std::result::Result<Grid, ErrorKind> {
         if merges.len() > limits.max_spans {
             return Err(ErrorKind::Limit(format!(
                 "{} merged regions, above the limit of {} (--max-spans)",
@@ -354,11 +358,7 @@ pub fn excel_number(f: f64) -> String {
 fn excel_date(serial: f64) -> String {
     let days = serial.floor() as i64;
     // Serial 60 is Excel's phantom 1900-02-29; serials after it are one day ahead.
-    let unix_days = if days > 60 {
-        days - 25569
-    } else {
-        days - 25568
-    };
+    let unix_days = if days > 60 { days - 25569 } else { days - 25568 };
     let (y, m, d) = civil_from_days(unix_days);
     let secs = ((serial - serial.floor()) * 86400.0).round() as i64;
     if secs == 0 {

@@ -1,0 +1,201 @@
+//! What calamine 0.38 does not expose, read from the workbook's own XML:
+//! XLSX number formats (so a number keeps the digits Excel shows) and ODS
+//! merged regions.
+
+use crate::grid::{CellRef, Span};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+fn zip_entry(bytes: &[u8], name: &str, limit: u64) -> Option<String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let f = zip.by_name(name).ok()?;
+    let mut out = String::new();
+    f.take(limit).read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == name)
+        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
+}
+
+/// The number format code of each cell style (`s` attribute) of an XLSX.
+pub fn xlsx_formats(bytes: &[u8], limit: u64) -> Vec<String> {
+    let Some(xml) = zip_entry(bytes, "xl/styles.xml", limit) else {
+        return Vec::new();
+    };
+    let mut custom: HashMap<u32, String> = HashMap::new();
+    let mut xf_ids: Vec<u32> = Vec::new();
+    let mut reader = Reader::from_str(&xml);
+    let mut in_xfs = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                "numFmt" => {
+                    if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
+                        if let Ok(id) = id.parse() {
+                            custom.insert(id, code);
+                        }
+                    }
+                }
+                "cellXfs" => in_xfs = true,
+                "xf" if in_xfs => xf_ids.push(attr(&e, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    xf_ids
+        .into_iter()
+        .map(|id| {
+            custom
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| builtin_format(id).to_string())
+        })
+        .collect()
+}
+
+fn builtin_format(id: u32) -> &'static str {
+    match id {
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        11 => "0.00E+00",
+        49 => "@",
+        _ => "General",
+    }
+}
+
+/// A number shown through its format code: fixed decimals and percentages
+/// as Excel displays them (no thousands separators: digits only).
+pub fn apply_format(f: f64, code: &str) -> Option<String> {
+    // Only the first section (positive numbers) matters for the digits.
+    let section = code.split(';').next().unwrap_or(code);
+    let (mut plain, mut prefix, mut suffix) = (String::new(), String::new(), String::new());
+    let mut quoted = false;
+    let mut escaped = false;
+    for c in section.chars() {
+        let literal = if escaped {
+            escaped = false;
+            true
+        } else if c == '\\' {
+            escaped = true;
+            continue;
+        } else if c == '"' {
+            quoted = !quoted;
+            continue;
+        } else {
+            quoted
+        };
+        if literal {
+            if plain.contains(['0', '#']) {
+                suffix.push(c);
+            } else {
+                prefix.push(c);
+            }
+        } else if c != '_' && c != '*' && c != ' ' && !(c == '[' || c == ']') {
+            plain.push(c);
+        }
+    }
+    if plain.eq_ignore_ascii_case("general") || plain == "@" || plain.contains(['E', 'e', 'y', 'd', 'h', 's']) {
+        return None;
+    }
+    if !plain.contains('0') && !plain.contains('#') {
+        return None;
+    }
+    let percent = plain.contains('%');
+    let decimals = plain.split_once('.').map_or(0, |(_, frac)| {
+        frac.chars().take_while(|c| *c == '0' || *c == '#').count()
+    });
+    let v = if percent { f * 100.0 } else { f };
+    let mut s = format!("{v:.decimals$}");
+    if s.starts_with('-') && s.trim_start_matches(['-', '0', '.']).is_empty() {
+        s.remove(0);
+    }
+    if percent {
+        s.push('%');
+    }
+    Some(format!("{prefix}{s}{suffix}"))
+}
+
+/// Merged regions of every table of an ODS, by sheet name.
+pub fn ods_spans(bytes: &[u8], limit: u64) -> HashMap<String, Vec<Span>> {
+    let mut out: HashMap<String, Vec<Span>> = HashMap::new();
+    let Some(xml) = zip_entry(bytes, "content.xml", limit) else {
+        return out;
+    };
+    let mut reader = Reader::from_str(&xml);
+    let mut sheet = String::new();
+    let (mut row, mut col) = (0u32, 0u32);
+    let mut row_repeat = 1u32;
+    let num = |e: &BytesStart<'_>, name: &str| attr(e, name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(1).max(1);
+    loop {
+        let ev = reader.read_event();
+        let (e, empty) = match &ev {
+            Ok(Event::Start(e)) => (e.clone(), false),
+            Ok(Event::Empty(e)) => (e.clone(), true),
+            Ok(Event::End(e)) => {
+                match e.local_name().as_ref() {
+                    "table-row" => row = row.saturating_add(row_repeat),
+                    "table" => row = 0,
+                    _ => {}
+                }
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => continue,
+        };
+        match e.local_name().as_ref() {
+            "table" => {
+                sheet = attr(&e, "table:name").unwrap_or_default();
+                row = 0;
+            }
+            "table-row" => {
+                col = 0;
+                row_repeat = num(&e, "table:number-rows-repeated");
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            "table-cell" | "covered-table-cell" => {
+                let cols = num(&e, "table:number-columns-spanned");
+                let rows = num(&e, "table:number-rows-spanned");
+                if (cols > 1 || rows > 1) && e.local_name().as_ref() == "table-cell" {
+                    out.entry(sheet.clone()).or_default().push(Span {
+                        first: CellRef::new(row, col),
+                        last: CellRef::new(row + rows - 1, col + cols - 1),
+                    });
+                }
+                col = col.saturating_add(num(&e, "table:number-columns-repeated"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_show_excel_digits() {
+        assert_eq!(apply_format(0.0, "0.00").as_deref(), Some("0.00"));
+        assert_eq!(apply_format(4972.33, "#,##0.00").as_deref(), Some("4972.33"));
+        assert_eq!(apply_format(0.9, "0%").as_deref(), Some("90%"));
+        assert_eq!(apply_format(0.952, "0.0%").as_deref(), Some("95.2%"));
+        assert_eq!(apply_format(12.0, "General"), None);
+        assert_eq!(apply_format(45292.0, "yyyy-mm-dd"), None);
+        assert_eq!(apply_format(3.0, "0\"人\"").as_deref(), Some("3人"));
+    }
+}
