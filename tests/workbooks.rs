@@ -21,11 +21,16 @@ fn write_form(ws: &mut Worksheet, style: Style, row_offset: u32, department: &st
     let wrap = Format::new().set_text_wrap();
     let cells = seed_cells();
     for c in &cells {
-        let text = if c.text == "广州市天河区司法局" { department } else { c.text.as_str() };
+        let text = if c.text == "广州市天河区司法局" {
+            department
+        } else {
+            c.text.as_str()
+        };
         let row = c.row - 1 + row_offset;
         if let Some(m) = merge_at(c.row, c.col) {
             if style == Style::Merged {
-                ws.merge_range(m.0 - 1 + row_offset, m.1, m.2 - 1 + row_offset, m.3, text, &wrap).unwrap();
+                ws.merge_range(m.0 - 1 + row_offset, m.1, m.2 - 1 + row_offset, m.3, text, &wrap)
+                    .unwrap();
                 continue;
             }
             for r in m.0..=m.2 {
@@ -37,19 +42,33 @@ fn write_form(ws: &mut Worksheet, style: Style, row_offset: u32, department: &st
         }
         match as_amount(text) {
             Some(v) => ws.write_number_with_format(row, c.col, v, &money).map(|_| ()).unwrap(),
-            None => ws.write_string_with_format(row, c.col, text, &wrap).map(|_| ()).unwrap(),
+            None => ws
+                .write_string_with_format(row, c.col, text, &wrap)
+                .map(|_| ())
+                .unwrap(),
         }
     }
     // Merges with no text of their own (其他需完成的任务's blank value).
     if style == Style::Merged {
         for m in MERGES {
             if !cells.iter().any(|c| c.row == m.0 && c.col == m.1) {
-                ws.merge_range(m.0 - 1 + row_offset, m.1, m.2 - 1 + row_offset, m.3, "", &wrap).unwrap();
+                ws.merge_range(m.0 - 1 + row_offset, m.1, m.2 - 1 + row_offset, m.3, "", &wrap)
+                    .unwrap();
             }
         }
     }
     if header_on_page_two {
-        for (col, h) in ["绩效指标", "一级指标", "二级指标", "三级指标", "实施周期指标值", "年度指标值"].iter().enumerate() {
+        for (col, h) in [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "实施周期指标值",
+            "年度指标值",
+        ]
+        .iter()
+        .enumerate()
+        {
             if covered(32, col as u16).is_none() {
                 ws.write_string(31 + row_offset, col as u16, *h).unwrap();
             }
@@ -66,7 +85,8 @@ fn save(name: &str, wb: &mut Workbook) -> PathBuf {
 }
 
 fn golden_but_source() -> Value {
-    let mut v: Value = serde_json::from_str(&std::fs::read_to_string("fixtures/000_be24f91d7f1b64fe.json").unwrap()).unwrap();
+    let mut v: Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/000_be24f91d7f1b64fe.json").unwrap()).unwrap();
     strip(&mut v);
     v
 }
@@ -87,7 +107,13 @@ fn records(p: &Path) -> (Vec<Value>, declx::FileOutcome) {
 #[test]
 fn merged_xlsx_gives_the_seed_record() {
     let mut wb = Workbook::new();
-    write_form(wb.add_worksheet().set_name("部门整体").unwrap(), Style::Merged, 0, "广州市天河区司法局", false);
+    write_form(
+        wb.add_worksheet().set_name("部门整体").unwrap(),
+        Style::Merged,
+        0,
+        "广州市天河区司法局",
+        false,
+    );
     let p = save("merged.xlsx", &mut wb);
     let (mut recs, _) = records(&p);
     assert_eq!(recs.len(), 1);
@@ -122,10 +148,22 @@ fn page_break_repeating_the_column_header_row() {
 #[test]
 fn two_departments_on_two_sheets_and_a_notes_sheet() {
     let mut wb = Workbook::new();
-    write_form(wb.add_worksheet().set_name("甲").unwrap(), Style::Merged, 0, "甲局", false);
+    write_form(
+        wb.add_worksheet().set_name("甲").unwrap(),
+        Style::Merged,
+        0,
+        "甲局",
+        false,
+    );
     let notes = wb.add_worksheet().set_name("说明").unwrap();
     notes.write_string(0, 0, "填报说明：金额单位为万元。").unwrap();
-    write_form(wb.add_worksheet().set_name("乙").unwrap(), Style::Merged, 0, "乙局", false);
+    write_form(
+        wb.add_worksheet().set_name("乙").unwrap(),
+        Style::Merged,
+        0,
+        "乙局",
+        false,
+    );
     let p = save("two-sheets.xlsx", &mut wb);
     let (recs, out) = records(&p);
     let depts: Vec<&str> = recs.iter().map(|r| r["department"].as_str().unwrap()).collect();
@@ -182,7 +220,10 @@ fn percentages_and_fixed_decimals_show_as_excel_shows_them() {
     ws.write_string(0, 0, "部门整体支出绩效目标申报表").unwrap();
     ws.write_string(1, 0, "部门名称").unwrap();
     ws.write_string(1, 1, "某局").unwrap();
-    for (c, h) in ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"].iter().enumerate() {
+    for (c, h) in ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(2, c as u16, *h).unwrap();
     }
     ws.write_string(3, 1, "产出指标").unwrap();

@@ -46,8 +46,8 @@ impl SheetReader for WorkbookReader {
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                    let sheet =
-                        range_grid(&name, "xls", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let sheet = range_grid(&name, "xls", &range, &|_, _| None, limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     grids.push(
                         sheet
                             .finish(merges, limits)
@@ -57,15 +57,18 @@ impl SheetReader for WorkbookReader {
             }
             Format::Ods => {
                 let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| wb_err(e.to_string()))?;
-                // calamine has no ODS merge API: the spans come from content.xml.
-                let spans = zipxml::ods_spans(bytes, limits.max_unzipped_bytes);
+                // calamine has no ODS merge API and gives numbers as f64: the
+                // spans and the shown digits come from content.xml.
+                let layout = zipxml::ods_layout(bytes, limits.max_unzipped_bytes);
                 for name in wb.sheet_names() {
                     let range = wb
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
-                    let sheet =
-                        range_grid(&name, "ods", &range, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                    let merges = spans
+                    let shown = |r: u32, c: u32| layout.shown.get(&(name.clone(), r, c)).cloned();
+                    let sheet = range_grid(&name, "ods", &range, &shown, limits)
+                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let merges = layout
+                        .spans
                         .get(&name)
                         .map(|v| {
                             v.iter()
@@ -281,10 +284,12 @@ impl SheetGrid {
     }
 }
 
+/// A whole-sheet range; `shown(row, col)` may supply a number's shown text.
 fn range_grid(
     name: &str,
     format: &'static str,
     range: &Range<Data>,
+    shown: &dyn Fn(u32, u32) -> Option<String>,
     limits: &Limits,
 ) -> std::result::Result<SheetGrid, ErrorKind> {
     let mut sheet = SheetGrid::new(name, format);
@@ -293,7 +298,7 @@ fn range_grid(
         let (r, c) = (r0 + r as u32, c0 + c as u32);
         let value = match v {
             Data::Int(i) => Some(i.to_string()),
-            Data::Float(f) => Some(excel_number(*f)),
+            Data::Float(f) => Some(shown(r, c).unwrap_or_else(|| excel_number(*f))),
             Data::String(s) => Some(s.clone()),
             Data::Bool(b) => Some(bool_text(*b, &mut sheet.notes, (r, c))),
             Data::DateTime(d) => Some(excel_date(d.as_f64())),

@@ -128,9 +128,17 @@ pub fn apply_format(f: f64, code: &str) -> Option<String> {
     Some(format!("{prefix}{s}{suffix}"))
 }
 
-/// Merged regions of every table of an ODS, by sheet name.
-pub fn ods_spans(bytes: &[u8], limit: u64) -> HashMap<String, Vec<Span>> {
-    let mut out: HashMap<String, Vec<Span>> = HashMap::new();
+/// What an ODS says beyond calamine's values, per sheet name.
+#[derive(Debug, Default)]
+pub struct OdsLayout {
+    pub spans: HashMap<String, Vec<Span>>,
+    /// The text shown for numeric cells (`0.00`, `90%`), by (sheet, row, col).
+    pub shown: HashMap<(String, u32, u32), String>,
+}
+
+/// Merged regions and shown numbers of every table of an ODS.
+pub fn ods_layout(bytes: &[u8], limit: u64) -> OdsLayout {
+    let mut out = OdsLayout::default();
     let Some(xml) = zip_entry(bytes, "content.xml", limit) else {
         return out;
     };
@@ -138,16 +146,31 @@ pub fn ods_spans(bytes: &[u8], limit: u64) -> HashMap<String, Vec<Span>> {
     let mut sheet = String::new();
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_repeat = 1u32;
+    // A numeric cell being read: its first column, repeat count and text.
+    let mut numeric: Option<(u32, u32, String)> = None;
     let num = |e: &BytesStart<'_>, name: &str| attr(e, name).and_then(|v| v.parse::<u32>().ok()).unwrap_or(1).max(1);
     loop {
         let ev = reader.read_event();
         let (e, empty) = match &ev {
             Ok(Event::Start(e)) => (e.clone(), false),
             Ok(Event::Empty(e)) => (e.clone(), true),
+            Ok(Event::Text(t)) => {
+                if let Some((_, _, text)) = numeric.as_mut() {
+                    text.push_str(&t.xml_content(XmlVersion::Implicit1_0));
+                }
+                continue;
+            }
             Ok(Event::End(e)) => {
                 match e.local_name().as_ref() {
                     "table-row" => row = row.saturating_add(row_repeat),
                     "table" => row = 0,
+                    "table-cell" => {
+                        if let Some((c0, n, text)) = numeric.take() {
+                            for c in c0..c0.saturating_add(n.min(1024)) {
+                                out.shown.insert((sheet.clone(), row, c), text.trim().to_string());
+                            }
+                        }
+                    }
                     _ => {}
                 }
                 continue;
@@ -170,13 +193,19 @@ pub fn ods_spans(bytes: &[u8], limit: u64) -> HashMap<String, Vec<Span>> {
             "table-cell" | "covered-table-cell" => {
                 let cols = num(&e, "table:number-columns-spanned");
                 let rows = num(&e, "table:number-rows-spanned");
-                if (cols > 1 || rows > 1) && e.local_name().as_ref() == "table-cell" {
-                    out.entry(sheet.clone()).or_default().push(Span {
+                let is_cell = e.local_name().as_ref() == "table-cell";
+                if (cols > 1 || rows > 1) && is_cell {
+                    out.spans.entry(sheet.clone()).or_default().push(Span {
                         first: CellRef::new(row, col),
                         last: CellRef::new(row + rows - 1, col + cols - 1),
                     });
                 }
-                col = col.saturating_add(num(&e, "table:number-columns-repeated"));
+                let repeat = num(&e, "table:number-columns-repeated");
+                let value_type = attr(&e, "office:value-type").unwrap_or_default();
+                if is_cell && !empty && matches!(value_type.as_str(), "float" | "percentage" | "currency") {
+                    numeric = Some((col, repeat, String::new()));
+                }
+                col = col.saturating_add(repeat);
             }
             _ => {}
         }
