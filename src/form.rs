@@ -135,6 +135,8 @@ struct Builder {
     department: Option<String>,
     dept_fallback: Option<String>,
     unit: Option<String>,
+    /// A `单位：万元` line: the money unit of the budget.
+    money_unit: Option<String>,
     project: LabelMap,
     info: LabelMap,
     claims: Claims,
@@ -179,6 +181,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
         department: None,
         dept_fallback: None,
         unit: None,
+        money_unit: None,
         project: LabelMap::default(),
         info,
         claims,
@@ -249,6 +252,9 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
         }
     }
 
+    if budget.unit.is_none() {
+        budget.unit = b.money_unit.clone();
+    }
     let subtitle = b.info.get("subtitle").unwrap_or_default().to_string();
     let year =
         year_of_form(&title, &subtitle).or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
@@ -257,6 +263,9 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
     let mut warnings = b.warnings;
     for n in &grid.notes {
         warn(&mut warnings, n.code, n.cell, n.detail.clone());
+    }
+    for (k, v) in std::mem::take(&mut table.totals) {
+        b.info.insert(k, v);
     }
     let (indicator_columns, indicators) = table.finish();
     let mut record = Record {
@@ -429,7 +438,16 @@ fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
 
 fn set_field(b: &mut Builder, label: &str, value: String) {
     let clean = vocab::clean_label(label);
-    match vocab::field(&fold(label)) {
+    let folded_label = fold(label);
+    if folded_label.trim_start_matches('(').ends_with("单位") {
+        let v = fold(&value);
+        let v = v.trim_end_matches(')');
+        if matches!(v, "万元" | "元" | "亿元" | "千元") {
+            b.money_unit.get_or_insert_with(|| v.to_string());
+            return;
+        }
+    }
+    match vocab::field(&folded_label) {
         Some(vocab::Field::Department) => {
             if b.department.is_none() {
                 b.department = Some(value);

@@ -37,9 +37,29 @@ pub struct Table {
     roots: Vec<IndicatorNode>,
     /// Sub-header texts, to skip them when a page break repeats them.
     subheader: Vec<String>,
+    /// Total rows (总分 …): label → value, for `info`.
+    pub totals: Vec<(String, String)>,
 }
 
 impl Table {
+    /// A total row: the score column's value is the total; other columns'
+    /// values are kept as `总分/分值`.
+    fn read_total(&mut self, row: &Row, label_col: u32, claims: &mut Claims) {
+        let label = row.get(label_col).unwrap_or_default().to_string();
+        claims.take(row, label_col);
+        let columns: Vec<&Column> = self.halves.iter().flat_map(|h| &h.columns).collect();
+        let mut rest = Vec::new();
+        for c in row.cells.iter().filter(|c| c.col > label_col) {
+            claims.take(row, c.col);
+            match columns.iter().find(|k| k.col == c.col) {
+                Some(k) if k.key == "score" => self.totals.insert(0, (label.clone(), c.text.clone())),
+                Some(k) => rest.push((format!("{label}/{}", k.header.replace('\n', "")), c.text.clone())),
+                None => rest.push((label.clone(), c.text.clone())),
+            }
+        }
+        self.totals.extend(rest);
+    }
+
     pub fn finish(self) -> (Vec<IndicatorColumn>, Vec<IndicatorNode>) {
         let cols = self
             .halves
@@ -245,6 +265,13 @@ pub fn read(
                 Some(row.at(l1)),
                 "indicator table without a 一级/二级/三级 header row; columns assumed".into(),
             );
+        }
+        if let Some(first) = row.first().filter(|c| c.col < table.halves[0].levels[0]) {
+            if vocab::is_total_label(&fold(&first.text)) {
+                table.read_total(row, first.col, claims);
+                i += 1;
+                continue;
+            }
         }
         let texts: Vec<String> = row.cells.iter().map(|c| c.text.clone()).collect();
         if !table.subheader.is_empty() && texts == table.subheader {

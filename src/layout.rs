@@ -114,7 +114,7 @@ pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
 /// header field, or `label：value` note) and so is never shifted.
 fn is_anchor(text: &str) -> bool {
     let f = fold(text);
-    if vocab::section(&f).is_some() || vocab::field(&f).is_some() || vocab::is_title(&f) {
+    if vocab::section(&f).is_some() || vocab::field(&f).is_some() || vocab::is_title(&f) || vocab::is_total_label(&f) {
         return true;
     }
     if let Some((label, _)) = f.split_once(':') {

@@ -238,10 +238,6 @@ const FIELDS: &[(&str, Field)] = &[
     ("审核人", Field::Info),
     ("编制人数", Field::Info),
     ("实有人数", Field::Info),
-    ("总分", Field::Info),
-    ("自评得分", Field::Info),
-    ("自评总分", Field::Info),
-    ("总得分", Field::Info),
     ("自评等级", Field::Info),
     ("备注", Field::Info),
     ("单位", Field::Info),
@@ -254,6 +250,13 @@ const FIELDS: &[(&str, Field)] = &[
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
     FIELDS.iter().find(|(l, _)| *l == folded || *l == base).map(|&(_, f)| f)
+}
+
+/// Total rows under a self-evaluation indicator table: their values go to `info`.
+const TOTAL_LABELS: &[&str] = &["总分", "自评得分", "自评总分", "总得分", "合计", "总计"];
+
+pub fn is_total_label(folded: &str) -> bool {
+    TOTAL_LABELS.contains(&folded)
 }
 
 /// Column headers of the indicator table that name the three levels.

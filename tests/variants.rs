@@ -1,0 +1,215 @@
+//! Template variants across years and form kinds, asserted field by field.
+
+mod common;
+use common::{json, records};
+use serde_json::{json, Value};
+
+fn names(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const PROJECT: &str = r#"2024年度项目支出绩效目标申报表
+（2024年度）
+项目名称	社区矫正信息化建设项目
+主管部门	广州市天河区司法局	实施单位	天河区社区矫正中心
+项目属性	经常性项目	项目期限	2024年1月-2024年12月
+项目资金（万元）		实施期资金总额	年度资金总额
+	年度资金总额	300.00	120.00
+	其中：财政拨款	300.00	120.00
+	其他资金	0.00	0.00
+总体目标	实施期目标	年度目标
+	完成系统建设并投入使用。	完成一期建设。
+绩效指标	一级指标	二级指标	三级指标	指标值
+	产出指标	数量指标	采购终端数量	≥50台
+		质量指标	系统验收合格率	100%
+		时效指标	项目完成时间	2024年12月底前
+	成本指标	经济成本指标	项目总成本	≤120万元
+	效益指标	社会效益指标	矫正对象管理覆盖率	100%
+	满意度指标	服务对象满意度指标	工作人员满意度	≥90%
+填报人：张三	联系电话：020-12345678	填报日期：2024年3月1日
+"#;
+
+#[test]
+fn project_form_with_split_goal_and_two_amount_columns() {
+    let v = json(&records(PROJECT)[0]);
+    assert_eq!(v["form"], "project");
+    assert_eq!(v["title"], "2024年度项目支出绩效目标申报表");
+    assert_eq!(v["info"]["subtitle"], "（2024年度）");
+    assert_eq!(v["year"], 2024);
+    assert_eq!(v["department"], "广州市天河区司法局");
+    assert_eq!(v["unit"], "天河区社区矫正中心");
+    assert_eq!(
+        v["project"],
+        json!({"name": "社区矫正信息化建设项目", "项目属性": "经常性项目", "项目期限": "2024年1月-2024年12月"})
+    );
+    assert_eq!(v["budget"]["unit"], "万元");
+    let blocks = v["budget"]["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 2);
+    assert_eq!(blocks[0]["heading"], "实施期资金总额");
+    assert_eq!(blocks[1]["heading"], "年度资金总额");
+    assert_eq!(blocks[1]["items"][1]["label"], "财政拨款");
+    assert_eq!(blocks[1]["items"][1]["amount"].to_string(), "120.00");
+    assert_eq!(
+        v["overall_goal"],
+        json!({"annual": "完成一期建设。", "period": "完成系统建设并投入使用。"})
+    );
+    assert_eq!(v["indicator_columns"], json!([{"key": "annual", "header": "指标值"}]));
+    assert_eq!(
+        names(&v["indicators"]),
+        ["产出指标", "成本指标", "效益指标", "满意度指标"]
+    );
+    let cost = &v["indicators"][1]["children"][0]["children"][0];
+    assert_eq!(cost["values"]["annual"]["op"], "<=");
+    assert_eq!(cost["values"]["annual"]["unit"], "万元");
+    assert_eq!(v["info"]["填报人"], "张三");
+    assert_eq!(v["info"]["联系电话"], "020-12345678");
+    assert_eq!(v["unmapped"], json!([]));
+    let balance = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "budget_balance")
+        .unwrap();
+    assert_eq!(balance["ok"], true);
+}
+
+const INTEGRATED: &str = r#"2023年部门整体支出绩效目标申报表
+填报单位：某市教育局		单位：万元
+部门名称	某市教育局
+基本信息	财政供养人员数	120	下属二级单位数	5
+预算整体情况	收入预算合计	5000.00
+	支出预算合计	5000.00
+总体绩效目标	提高教育质量。
+绩效指标	一级指标	二级指标	三级指标	指标性质	指标值	度量单位
+	产出指标(50分)	数量指标	培训教师人次	≥	2000	人次
+		质量指标	培训合格率	≥	95	%
+	效益指标(30分)	社会效益指标	家长满意度	定性	良好	
+	满意度指标(20分)	社会公众或服务对象满意度指标	学生满意度	≥	不高于90	%
+"#;
+
+#[test]
+fn integrated_system_columns_give_op_and_unit() {
+    let v = json(&records(INTEGRATED)[0]);
+    assert_eq!(v["form"], "department");
+    assert_eq!(v["year"], 2023);
+    assert_eq!(v["info"]["财政供养人员数"], "120");
+    assert_eq!(v["info"]["下属二级单位数"], "5");
+    assert_eq!(v["budget"]["unit"], "万元");
+    let keys: Vec<&str> = v["indicator_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["nature", "annual", "measure_unit"]);
+    assert_eq!(names(&v["indicators"]), ["产出指标", "效益指标", "满意度指标"]);
+    assert_eq!(v["indicators"][0]["weight"], 50);
+    let first = &v["indicators"][0]["children"][0]["children"][0]["values"];
+    assert_eq!(first["annual"]["raw"], "2000");
+    assert_eq!(first["annual"]["op"], ">=");
+    assert_eq!(first["annual"]["unit"], "人次");
+    assert_eq!(first["nature"]["raw"], "≥");
+    assert_eq!(first["measure_unit"]["raw"], "人次");
+    let qualitative = &v["indicators"][1]["children"][0]["children"][0]["values"]["annual"];
+    assert_eq!(qualitative["kind"], "qualitative");
+    let conflict = &v["indicators"][2]["children"][0]["children"][0]["values"]["annual"];
+    assert_eq!(conflict["op"], "<=");
+    assert_eq!(v["warnings"][0]["code"], "nature_conflict");
+    assert_eq!(
+        v["indicators"][2]["children"][0]["name"],
+        "社会公众或服务对象满意度指标"
+    );
+}
+
+const SELF_EVALUATION: &str = r#"部门整体支出绩效自评表
+（2023年度）
+部门名称	某区卫生健康局
+年度预算执行情况（万元）		年初预算数	全年预算数	全年执行数	分值	执行率	得分
+	年度资金总额	1,000.00	1,200.00	1,142.40	10	95.2%	9.52
+	其中：财政拨款	1,000.00	1,200.00	1,142.40	—	—	—
+	其他资金	0.00	0.00	0.00	—	—	—
+年度总体目标	预期目标		实际完成情况
+	完成全年卫生健康工作任务。		已完成。
+绩效指标	一级指标	二级指标	三级指标	年度指标值	实际完成值	分值	得分	偏差原因分析及改进措施
+	产出指标	数量指标	家庭医生签约人数	≥5000人	5230人	20	20	
+		质量指标	签约服务合格率	≥95%	96%	20	20	
+	效益指标	社会效益指标	居民健康水平	有所提高	达到	30	28	部分指标未达预期
+	满意度指标	服务对象满意度指标	群众满意度	≥90%	92%	20	20	
+总分						100	97.52
+自评等级：优
+"#;
+
+#[test]
+fn self_evaluation_form() {
+    let v = json(&records(SELF_EVALUATION)[0]);
+    assert_eq!(v["form"], "self_evaluation");
+    assert_eq!(v["department"], "某区卫生健康局");
+    let headings: Vec<&str> = v["budget"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        headings,
+        ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    );
+    assert_eq!(v["budget"]["blocks"][4]["items"][0]["amount"].to_string(), "95.2");
+    assert_eq!(v["budget"]["blocks"][2]["items"][0]["amount"].to_string(), "1142.40");
+    assert_eq!(v["overall_goal"], "完成全年卫生健康工作任务。");
+    assert_eq!(v["info"]["实际完成情况"], "已完成。");
+    assert_eq!(v["info"]["总分"], "97.52");
+    assert_eq!(v["info"]["总分/分值"], "100");
+    assert_eq!(v["info"]["自评等级"], "优");
+    let keys: Vec<&str> = v["indicator_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["annual", "actual", "weight", "score", "deviation_note"]);
+    let leaf = &v["indicators"][1]["children"][0]["children"][0]["values"];
+    assert_eq!(leaf["deviation_note"]["raw"], "部分指标未达预期");
+    assert_eq!(leaf["score"]["value"], 28);
+    assert_eq!(v["unmapped"], json!([]));
+    assert_eq!(v["warnings"], json!([]));
+}
+
+#[test]
+fn labels_with_spaces_breaks_and_one_character_per_line() {
+    let text = "部门整体支出绩效目标申报表\n部 门 名 称：\t某局\n\"年度\n总体\n目标\"\t做好工作。\n绩 效 指 标\t\"一级\n指标\"\t二级指标\t三级指标\t年度指标值\t中长期指标值\n\t产出指标\t数量指标\t场次\t≥4场\t≥20场\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(v["department"], "某局");
+    assert_eq!(v["overall_goal"], "做好工作。");
+    assert_eq!(
+        v["indicator_columns"],
+        json!([{"key": "annual", "header": "年度指标值"}, {"key": "period", "header": "中长期指标值"}])
+    );
+    let leaf = &v["indicators"][0]["children"][0]["children"][0];
+    assert_eq!(leaf["values"]["period"]["value"], 20);
+    assert_eq!(leaf["values"]["annual"]["value"], 4);
+}
+
+#[test]
+fn old_national_template_keeps_the_tree_as_written() {
+    let text = "项目支出绩效目标申报表\n项目名称\t甲项目\n绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t场次\t4场\n\t\t成本指标\t成本\t≤10万元\n\t效益指标\t社会效益指标\t受益人数\t100人\n\t\t社会公众或服务对象满意度指标\t满意度\t≥90%\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(names(&v["indicators"]), ["产出指标", "效益指标"]);
+    assert_eq!(names(&v["indicators"][0]["children"]), ["数量指标", "成本指标"]);
+    assert_eq!(
+        names(&v["indicators"][1]["children"]),
+        ["社会效益指标", "社会公众或服务对象满意度指标"]
+    );
+    let req = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "required_categories")
+        .unwrap();
+    assert_eq!(req["ok"], false);
+    assert!(req["detail"].as_str().unwrap().contains("满意度指标"));
+}
