@@ -296,7 +296,7 @@ fn has_form_structure(rows: &[Row]) -> bool {
     let mut sections = 0;
     for c in rows.iter().flat_map(|r| &r.cells) {
         let f = fold(&c.text);
-        if vocab::section(&f).is_some() || vocab::LEVEL_HEADERS.contains(&f.as_str()) {
+        if vocab::section(&f).is_some() || vocab::level_header(&f).is_some() {
             sections += 1;
         }
     }

@@ -94,10 +94,10 @@ pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     let mut pairs: Vec<[u32; 3]> = Vec::new();
     let mut pending_l2 = None;
     for c in &row.cells {
-        match fold(&c.text).as_str() {
-            "一级指标" if l1.is_none() => l1 = Some(c.col),
-            "二级指标" => pending_l2 = Some(c.col),
-            "三级指标" => {
+        match vocab::level_header(&fold(&c.text)) {
+            Some(0) if l1.is_none() => l1 = Some(c.col),
+            Some(1) => pending_l2 = Some(c.col),
+            Some(2) => {
                 if let (Some(a), Some(b)) = (l1, pending_l2.take()) {
                     if a < b && b < c.col {
                         pairs.push([a, b, c.col]);

@@ -9,9 +9,11 @@
 pub mod budget;
 pub mod checks;
 pub mod error;
+pub mod flat;
 pub mod form;
 pub mod grid;
 pub mod indicators;
+pub mod inputs;
 pub mod inspect;
 pub mod layout;
 pub mod output;

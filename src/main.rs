@@ -29,9 +29,15 @@ enum Command {
         /// Write all records as JSON Lines to this file (`-` for stdout).
         #[arg(long)]
         jsonl: Option<PathBuf>,
+        /// One row per 三级指标 to this file: `.csv` (UTF-8 with BOM) or `.jsonl`.
+        #[arg(long)]
+        flat: Option<PathBuf>,
         /// Worker threads (default: all cores).
         #[arg(long, short = 'j')]
         jobs: Option<usize>,
+        /// Take only shard K of N (by a hash of each file's path below its input root).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<declx::inputs::Shard>,
         /// No progress bar and no summary on stderr.
         #[arg(long, short = 'q')]
         quiet: bool,
@@ -74,22 +80,26 @@ fn main() -> ExitCode {
             paths,
             out,
             jsonl,
+            flat,
             jobs,
+            shard,
             quiet,
             max_file_mb,
             max_cells,
             max_spans,
             max_unzipped_mb,
         } => {
-            if out.is_none() && jsonl.is_none() {
-                eprintln!("declx: nothing to write: give --out DIR and/or --jsonl FILE|-");
+            if out.is_none() && jsonl.is_none() && flat.is_none() {
+                eprintln!("declx: nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE");
                 return ExitCode::from(1);
             }
             let opts = Options {
                 inputs: paths,
                 out,
                 jsonl,
+                flat,
                 jobs,
+                shard,
                 quiet,
                 limits: Limits {
                     max_file_bytes: max_file_mb << 20,
@@ -103,10 +113,7 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     let t = &report.totals;
                     if !quiet {
-                        eprintln!(
-                            "declx: {} input(s): {} ok, {} failed, {} skipped; {} record(s), {} warning(s) in {:.2}s",
-                            t.inputs, t.ok, t.failed, t.skipped_files, t.records, t.warnings, report.seconds
-                        );
+                        eprintln!("{}", report.summary());
                     }
                     if t.failed > 0 {
                         ExitCode::from(2)

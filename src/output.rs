@@ -202,6 +202,39 @@ impl RecordReport {
     }
 }
 
+impl RunReport {
+    /// A one-screen summary for stderr: totals, warnings and errors by code.
+    pub fn summary(&self) -> String {
+        let t = &self.totals;
+        let mut out = format!(
+            "declx: {} input(s): {} ok, {} failed, {} skipped; {} record(s), {} warning(s) in {:.2}s",
+            t.inputs, t.ok, t.failed, t.skipped_files, t.records, t.warnings, self.seconds
+        );
+        let mut warnings: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        let mut errors: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for i in &self.inputs {
+            for r in &i.records {
+                for (code, n) in &r.warnings {
+                    *warnings.entry(code).or_insert(0) += n;
+                }
+            }
+            if let Some(code) = i.error_code {
+                *errors.entry(code).or_insert(0) += 1;
+            }
+        }
+        let line = |m: &std::collections::BTreeMap<&str, usize>| {
+            m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        };
+        if !warnings.is_empty() {
+            out.push_str(&format!("\n  warnings: {}", line(&warnings)));
+        }
+        if !errors.is_empty() {
+            out.push_str(&format!("\n  errors: {}", line(&errors)));
+        }
+        out
+    }
+}
+
 pub fn report_path(out: &Path) -> PathBuf {
     out.join("_report.json")
 }

@@ -1,9 +1,11 @@
-//! A batch run: collect inputs, extract them in parallel, write records in
-//! input order as they are made, and report every input's outcome.
+//! A batch run: extract the inputs in parallel, write records in input order
+//! as they are made, and report every input's outcome.
 
 use crate::error::{Error, ErrorKind};
-use crate::output::{self, InputReport, Namer, RecordReport, RunReport, SkippedFile, SkippedSheet, Totals};
-use crate::read::{Format, Limits};
+use crate::flat::FlatWriter;
+use crate::inputs::{self, Input, Shard};
+use crate::output::{self, InputReport, Namer, RecordReport, RunReport, SkippedSheet, Totals};
+use crate::read::Limits;
 use crate::FileOutcome;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -19,68 +21,17 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// `-` for standard output.
     pub jsonl: Option<PathBuf>,
+    /// `.csv` or `.jsonl`: one row per 三级指标.
+    pub flat: Option<PathBuf>,
     pub jobs: Option<usize>,
+    pub shard: Option<Shard>,
     pub quiet: bool,
     pub limits: Limits,
 }
 
-/// Files to read, and files passed over with the reason.
-pub fn collect_inputs(roots: &[PathBuf]) -> io::Result<(Vec<PathBuf>, Vec<SkippedFile>)> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for root in roots {
-        if root.as_os_str() == "-" {
-            let mut text = String::new();
-            io::Read::read_to_string(&mut io::stdin(), &mut text)?;
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                consider(Path::new(line), &mut files, &mut skipped);
-            }
-        } else if root.is_dir() {
-            walk(root, &mut files, &mut skipped)?;
-        } else {
-            consider(root, &mut files, &mut skipped);
-        }
-    }
-    Ok((files, skipped))
-}
-
-fn consider(path: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let reason = if name.starts_with("~$") || name.starts_with(".~lock") {
-        Some("office lock file")
-    } else if Format::from_path(path).is_none() {
-        Some("not a format declx reads")
-    } else {
-        None
-    };
-    match reason {
-        Some(r) => skipped.push(SkippedFile {
-            path: path.display().to_string(),
-            reason: r.into(),
-        }),
-        None => files.push(path.to_path_buf()),
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, skipped: &mut Vec<SkippedFile>) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, files, skipped)?;
-        } else {
-            consider(&p, files, skipped);
-        }
-    }
-    Ok(())
-}
+/// Files extracted per parallel batch: keeps memory flat in the number of
+/// files and the output in input order, whatever the number of jobs.
+const CHUNK: usize = 64;
 
 /// One file under catch_unwind: a panic is an internal error for that file only.
 fn extract_guarded(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
@@ -109,16 +60,59 @@ fn progress(total: usize, quiet: bool) -> ProgressBar {
     pb
 }
 
+/// A file written under a temp name and renamed into place when complete.
+struct PendingFile {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+impl PendingFile {
+    fn new(target: &Path) -> Self {
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        PendingFile {
+            tmp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
+            target: target.to_path_buf(),
+        }
+    }
+
+    fn commit(self) -> io::Result<()> {
+        fs::rename(&self.tmp, &self.target)
+    }
+}
+
 /// Runs a batch. Returns the report; the caller maps it to an exit code.
 pub fn run(opts: &Options) -> io::Result<RunReport> {
     let started = Instant::now();
-    let (files, skipped) = collect_inputs(&opts.inputs)?;
+    let (mut files, skipped) = inputs::collect(&opts.inputs, || {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin(), &mut text)?;
+        Ok(text)
+    })?;
+    if let Some(shard) = opts.shard {
+        files.retain(|f| shard.takes(&f.rel));
+    }
     if let Some(out) = &opts.out {
         fs::create_dir_all(out)?;
     }
+    let mut pending = Vec::new();
     let mut jsonl: Option<Box<dyn Write>> = match &opts.jsonl {
         Some(p) if p.as_os_str() == "-" => Some(Box::new(io::BufWriter::new(io::stdout().lock()))),
-        Some(p) => Some(Box::new(io::BufWriter::new(fs::File::create(p)?))),
+        Some(p) => {
+            let f = PendingFile::new(p);
+            let w = io::BufWriter::new(fs::File::create(&f.tmp)?);
+            pending.push(f);
+            Some(Box::new(w))
+        }
+        None => None,
+    };
+    let mut flat = match &opts.flat {
+        Some(p) => {
+            let f = PendingFile::new(p);
+            let w = FlatWriter::create(&f.tmp, p)?;
+            pending.push(f);
+            Some(w)
+        }
         None => None,
     };
     let pool = rayon::ThreadPoolBuilder::new()
@@ -132,53 +126,14 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         skipped_files: skipped.len(),
         ..Totals::default()
     };
-    let mut inputs = Vec::with_capacity(files.len());
-    // Chunks keep memory flat and the output in input order whatever the jobs.
-    for chunk in files.chunks(64) {
+    let mut reports = Vec::with_capacity(files.len());
+    for chunk in files.chunks(CHUNK) {
         let results: Vec<Result<FileOutcome, Error>> =
-            pool.install(|| chunk.par_iter().map(|p| extract_guarded(p, &opts.limits)).collect());
-        for (path, result) in chunk.iter().zip(results) {
+            pool.install(|| chunk.par_iter().map(|f| extract_guarded(&f.path, &opts.limits)).collect());
+        for (input, result) in chunk.iter().zip(results) {
             pb.inc(1);
-            let mut report = InputReport {
-                path: path.display().to_string(),
-                outcome: "ok",
-                records: Vec::new(),
-                skipped_sheets: Vec::new(),
-                error: None,
-                error_code: None,
-            };
-            match result {
-                Ok(outcome) => {
-                    totals.ok += 1;
-                    for r in &outcome.records {
-                        totals.records += 1;
-                        totals.warnings += r.warnings.len();
-                        let mut file = None;
-                        if let Some(out) = &opts.out {
-                            let name = namer.name(r);
-                            output::write_atomic(&out.join(&name), &output::to_pretty(r))?;
-                            file = Some(name);
-                        }
-                        if let Some(w) = jsonl.as_mut() {
-                            w.write_all(&output::to_line(r))?;
-                        }
-                        report.records.push(RecordReport::of(r, file));
-                    }
-                    report.skipped_sheets = outcome
-                        .skipped_sheets
-                        .into_iter()
-                        .map(|(sheet, reason)| SkippedSheet { sheet, reason })
-                        .collect();
-                }
-                Err(e) => {
-                    totals.failed += 1;
-                    pb.suspend(|| eprintln!("declx: error: {e}"));
-                    report.outcome = "error";
-                    report.error_code = Some(e.code());
-                    report.error = Some(e.to_string());
-                }
-            }
-            inputs.push(report);
+            let report = write_outcome(input, result, opts, &mut namer, &mut totals, &mut jsonl, &mut flat, &pb)?;
+            reports.push(report);
         }
         if let Some(w) = jsonl.as_mut() {
             w.flush()?;
@@ -186,18 +141,80 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         pb.set_message(format!("{} records, {} failed", totals.records, totals.failed));
     }
     pb.finish_and_clear();
+    if let Some(mut w) = jsonl.take() {
+        w.flush()?;
+    }
+    if let Some(w) = flat.take() {
+        w.finish()?;
+    }
+    for f in pending {
+        f.commit()?;
+    }
     let report = RunReport {
         declx_version: env!("CARGO_PKG_VERSION"),
         totals,
-        inputs,
+        inputs: reports,
         skipped,
-        seconds: 0.0,
+        seconds: started.elapsed().as_secs_f64(),
     };
     if let Some(out) = &opts.out {
         output::write_atomic(&output::report_path(out), &output::to_pretty(&report))?;
     }
-    Ok(RunReport {
-        seconds: started.elapsed().as_secs_f64(),
-        ..report
-    })
+    Ok(report)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_outcome(
+    input: &Input,
+    result: Result<FileOutcome, Error>,
+    opts: &Options,
+    namer: &mut Namer,
+    totals: &mut Totals,
+    jsonl: &mut Option<Box<dyn Write>>,
+    flat: &mut Option<FlatWriter>,
+    pb: &ProgressBar,
+) -> io::Result<InputReport> {
+    let mut report = InputReport {
+        path: input.path.display().to_string(),
+        outcome: "ok",
+        records: Vec::new(),
+        skipped_sheets: Vec::new(),
+        error: None,
+        error_code: None,
+    };
+    match result {
+        Ok(outcome) => {
+            totals.ok += 1;
+            for r in &outcome.records {
+                totals.records += 1;
+                totals.warnings += r.warnings.len();
+                let mut file = None;
+                if let Some(out) = &opts.out {
+                    let name = namer.name(r);
+                    output::write_atomic(&out.join(&name), &output::to_pretty(r))?;
+                    file = Some(name);
+                }
+                if let Some(w) = jsonl.as_mut() {
+                    w.write_all(&output::to_line(r))?;
+                }
+                if let Some(w) = flat.as_mut() {
+                    w.write(r)?;
+                }
+                report.records.push(RecordReport::of(r, file));
+            }
+            report.skipped_sheets = outcome
+                .skipped_sheets
+                .into_iter()
+                .map(|(sheet, reason)| SkippedSheet { sheet, reason })
+                .collect();
+        }
+        Err(e) => {
+            totals.failed += 1;
+            pb.suspend(|| eprintln!("declx: error: {e}"));
+            report.outcome = "error";
+            report.error_code = Some(e.code());
+            report.error = Some(e.to_string());
+        }
+    }
+    Ok(report)
 }

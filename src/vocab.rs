@@ -260,7 +260,22 @@ pub fn is_total_label(folded: &str) -> bool {
 }
 
 /// Column headers of the indicator table that name the three levels.
-pub const LEVEL_HEADERS: [&str; 3] = ["一级指标", "二级指标", "三级指标"];
+const LEVEL_HEADERS: &[(&str, usize)] = &[
+    ("一级指标", 0),
+    ("一级指标名称", 0),
+    ("二级指标", 1),
+    ("二级指标名称", 1),
+    ("三级指标", 2),
+    ("三级指标名称", 2),
+    ("指标名称", 2),
+    ("具体指标", 2),
+];
+
+/// Which level (0, 1, 2 for 一级, 二级, 三级) a folded header names.
+pub fn level_header(folded: &str) -> Option<usize> {
+    let base = split_paren(folded).0;
+    LEVEL_HEADERS.iter().find(|(h, _)| *h == base).map(|&(_, l)| l)
+}
 
 /// 一级指标 categories (SPEC; plus variants seen in other provinces).
 const LEVEL1: &[&str] = &[

@@ -101,7 +101,7 @@ fn is_template_label(text: &str) -> bool {
     let f = fold(text);
     vocab::section(&f).is_some()
         || vocab::field(&f).is_some()
-        || vocab::LEVEL_HEADERS.contains(&f.as_str())
+        || vocab::level_header(&f).is_some()
         || vocab::column_key(&f).is_some()
         || vocab::task_field(&f).is_some()
         || vocab::is_amount_header(&f)
