@@ -8,7 +8,15 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 /// Value columns that get their own raw/kind/op/value/unit fields.
-const KEYS: &[&str] = &["period", "annual", "actual", "weight", "score", "executed_to_date", "expected_full_year"];
+const KEYS: &[&str] = &[
+    "period",
+    "annual",
+    "actual",
+    "weight",
+    "score",
+    "executed_to_date",
+    "expected_full_year",
+];
 const PARTS: &[&str] = &["raw", "kind", "op", "value", "unit"];
 
 pub enum FlatWriter {
@@ -38,10 +46,21 @@ pub struct FlatRow {
 }
 
 fn header() -> Vec<String> {
-    let mut h: Vec<String> = ["department", "year", "form", "project", "path", "sheet", "level1", "level2", "level3", "cell"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut h: Vec<String> = [
+        "department",
+        "year",
+        "form",
+        "project",
+        "path",
+        "sheet",
+        "level1",
+        "level2",
+        "level3",
+        "cell",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for k in KEYS {
         for p in PARTS {
             h.push(format!("{k}_{p}"));
@@ -55,7 +74,9 @@ fn part(t: Option<&Target>, p: &str) -> Option<String> {
     let t = t?;
     match p {
         "raw" => Some(t.raw.clone()),
-        "kind" => serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(str::to_string)),
+        "kind" => serde_json::to_value(t.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string)),
         "op" => t.op.map(str::to_string),
         "value" => t.value.map(|v| v.to_string()),
         "unit" => t.unit.clone(),
@@ -66,7 +87,10 @@ fn part(t: Option<&Target>, p: &str) -> Option<String> {
 /// The flat rows of a record, in tree order.
 pub fn rows(r: &Record) -> Vec<FlatRow> {
     let mut out = Vec::new();
-    let form = serde_json::to_value(r.form).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let form = serde_json::to_value(r.form)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     let project = r.project.as_ref().and_then(|p| p.get("name")).map(str::to_string);
     let mut push = |l1: &str, l2: Option<&str>, leaf: &IndicatorNode| {
         let mut values = serde_json::Map::new();
@@ -119,7 +143,10 @@ pub fn rows(r: &Record) -> Vec<FlatRow> {
 impl FlatWriter {
     /// Writes to `path`, in the format the final name `named` asks for.
     pub fn create(path: &Path, named: &Path) -> io::Result<FlatWriter> {
-        let is_csv = named.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let is_csv = named
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
         let mut file = BufWriter::new(File::create(path)?);
         if is_csv {
             file.write_all("\u{feff}".as_bytes())?;

@@ -13,26 +13,36 @@ use crate::record::{
 use crate::values;
 use crate::vocab::{self, fold, FormKind, Section, TaskField};
 use regex::Regex;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-/// Cells a field has taken; everything else of the form is `unmapped`.
+/// Cells a field has taken, with the part of the form that took them;
+/// everything else of the form is `unmapped`.
 #[derive(Debug, Default)]
-pub struct Claims(HashSet<(u32, u32)>);
+pub struct Claims {
+    taken: HashMap<(u32, u32), &'static str>,
+    /// The part of the form being read: what `take` records.
+    pub part: &'static str,
+}
 
 impl Claims {
     pub fn take(&mut self, row: &Row, col: u32) {
-        self.0.insert((row.index, col));
+        self.taken.entry((row.index, col)).or_insert(self.part);
     }
 
     pub fn take_row(&mut self, row: &Row) {
         for c in &row.cells {
-            self.0.insert((row.index, c.col));
+            self.take(row, c.col);
         }
     }
 
     pub fn has(&self, row: u32, col: u32) -> bool {
-        self.0.contains(&(row, col))
+        self.taken.contains_key(&(row, col))
+    }
+
+    /// The part of the form that took a cell.
+    pub fn part_of(&self, at: CellRef) -> Option<&'static str> {
+        self.taken.get(&(at.row, at.col)).copied()
     }
 }
 
@@ -50,6 +60,11 @@ pub fn warn(w: &mut Warnings, code: &'static str, at: Option<CellRef>, detail: S
 /// Every form of a grid as a record. A grid holding no form is `NoForm`;
 /// a titled form of a kind declx does not know is `UnknownForm`.
 pub fn extract(grid: &Grid, file_stem: &str) -> Result<Vec<Record>, ErrorKind> {
+    explain(grid, file_stem).map(|forms| forms.into_iter().map(|(r, _)| r).collect())
+}
+
+/// Like `extract`, with the claims that say where each cell went.
+pub fn explain(grid: &Grid, file_stem: &str) -> Result<Vec<(Record, Claims)>, ErrorKind> {
     let mut out = Vec::new();
     let mut unknown = None;
     for form in layout::split_forms(grid) {
@@ -143,13 +158,16 @@ struct Builder {
     warnings: Warnings,
 }
 
-fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, FormMiss> {
+fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Claims), FormMiss> {
     let FormRows {
         rows,
         has_title,
         warnings,
     } = form;
-    let mut claims = Claims::default();
+    let mut claims = Claims {
+        part: "title",
+        ..Claims::default()
+    };
     let mut info = LabelMap::default();
     let mut body = &rows[..];
     let mut title = String::new();
@@ -188,6 +206,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
         warnings,
     };
 
+    b.claims.part = "field";
     let sections = walk_sections(body, &mut b);
     let mut budget = Budget::default();
     let mut overall_goal = None;
@@ -195,6 +214,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
     let mut other_tasks: Option<String> = None;
     let mut table = indicators::Table::default();
     for s in &sections {
+        b.claims.part = s.kind.name();
         b.claims.take(s.label, s.label_col);
         match s.kind {
             Section::Budget => budget::read(
@@ -289,7 +309,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<Record, For
         source: source_of(grid, &rows),
     };
     record.checks = checks::run(&record);
-    Ok(record)
+    Ok((record, b.claims))
 }
 
 fn has_form_structure(rows: &[Row]) -> bool {

@@ -48,7 +48,10 @@ impl Shard {
 
 /// Files to read (sorted, each once) and files passed over with the reason.
 /// `stdin_paths` is used for a `-` argument.
-pub fn collect(roots: &[PathBuf], stdin_paths: impl FnOnce() -> io::Result<String>) -> io::Result<(Vec<Input>, Vec<SkippedFile>)> {
+pub fn collect(
+    roots: &[PathBuf],
+    stdin_paths: impl FnOnce() -> io::Result<String>,
+) -> io::Result<(Vec<Input>, Vec<SkippedFile>)> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut stdin_paths = Some(stdin_paths);
@@ -74,7 +77,8 @@ pub fn collect(roots: &[PathBuf], stdin_paths: impl FnOnce() -> io::Result<Strin
 }
 
 fn rel_name(p: &Path) -> String {
-    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name()
+        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 fn consider(path: &Path, rel: &str, files: &mut Vec<Input>, skipped: &mut Vec<SkippedFile>) {
@@ -102,7 +106,10 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<Input>, skipped: &mut Vec<Skipp
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
@@ -111,7 +118,12 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<Input>, skipped: &mut Vec<Skipp
         } else {
             let rel = p
                 .strip_prefix(root)
-                .map(|r| r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+                .map(|r| {
+                    r.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
                 .unwrap_or_else(|_| rel_name(&p));
             consider(&p, &rel, files, skipped);
         }
@@ -130,7 +142,10 @@ mod tests {
         for n in &names {
             assert_eq!(shards.iter().filter(|s| s.takes(n)).count(), 1, "{n}");
         }
-        let sizes: Vec<usize> = shards.iter().map(|s| names.iter().filter(|n| s.takes(n)).count()).collect();
+        let sizes: Vec<usize> = shards
+            .iter()
+            .map(|s| names.iter().filter(|n| s.takes(n)).count())
+            .collect();
         assert!(sizes.iter().all(|&c| c > 100), "{sizes:?}");
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());

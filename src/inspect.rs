@@ -1,11 +1,11 @@
 //! `declx inspect`: the reconstructed grid of a file, sheet by sheet, with
-//! merged spans and the layout stage's re-alignments — what a user reads
-//! when a form comes out wrong.
+//! merged spans, the layout stage's re-alignments and the part of the record
+//! each cell went to — what a user reads when a form comes out wrong.
 
 use crate::error::Error;
 use crate::grid::CellRef;
-use crate::layout;
 use crate::read::{self, Limits};
+use crate::{form, layout};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -29,6 +29,19 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
         for s in &g.spans {
             let _ = writeln!(out, "   merged {}:{}", s.first, s.last);
         }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let explained = form::explain(g, stem).unwrap_or_default();
+        let part_of = |at: CellRef| {
+            let unmapped = explained
+                .iter()
+                .any(|(r, _)| r.unmapped.iter().any(|u| u.cell == at.to_string()));
+            match explained.iter().find_map(|(_, c)| c.part_of(at)) {
+                Some(part) => part,
+                None if unmapped => "unmapped",
+                // Repeats a claimed neighbour: a merge saved filled.
+                None => "filled merge",
+            }
+        };
         for (n, form) in layout::split_forms(g).iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -46,7 +59,8 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
                     .iter()
                     .map(|c| {
                         let t: String = c.text.replace('\n', "⏎").chars().take(40).collect();
-                        format!("{}={t}", CellRef::new(row.index, c.col))
+                        let at = CellRef::new(row.index, c.col);
+                        format!("{at}={t} [{}]", part_of(at))
                     })
                     .collect();
                 let _ = writeln!(out, "   {}", cells.join(" | "));

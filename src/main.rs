@@ -54,6 +54,8 @@ enum Command {
         #[arg(long, default_value_t = 1024)]
         max_unzipped_mb: u64,
     },
+    /// Print the JSON Schema of a record.
+    Schema,
     /// Print the reconstructed grid of a file: cells, merges, re-aligned rows.
     Inspect {
         path: PathBuf,
@@ -66,6 +68,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Schema => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&declx::record::schema()).expect("schema serialises")
+            );
+            ExitCode::SUCCESS
+        }
         Command::Inspect { path, sheet } => match declx::inspect::render(&path, sheet.as_deref(), &Limits::default()) {
             Ok(text) => {
                 print!("{text}");

@@ -3,11 +3,18 @@
 
 use crate::vocab::FormKind;
 use rust_decimal::Decimal;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::str::FromStr;
 
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The JSON Schema of a record (`declx schema`).
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Record)).expect("schema serialises")
+}
 
 /// A decimal written as a JSON number with exactly its own digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +62,7 @@ impl Serialize for LabelMap {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Record {
     pub schema_version: u32,
     pub form: FormKind,
@@ -77,26 +84,26 @@ pub struct Record {
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Budget {
     pub unit: Option<String>,
     pub blocks: Vec<BudgetBlock>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BudgetBlock {
     pub heading: String,
     pub items: Vec<BudgetItem>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BudgetItem {
     pub label: String,
     pub amount: Option<Number>,
     pub cell: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OverallGoal {
     Text(String),
@@ -106,7 +113,7 @@ pub enum OverallGoal {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct KeyTask {
     pub name: Option<String>,
     pub content: Option<String>,
@@ -115,7 +122,7 @@ pub struct KeyTask {
     pub cell: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct IndicatorColumn {
     pub key: String,
     pub header: String,
@@ -123,7 +130,7 @@ pub struct IndicatorColumn {
 
 /// A node of the 一级 → 二级 → 三级 tree. Categories have `children`;
 /// 三级 indicators have `cell` and `values`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorNode {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -180,7 +187,7 @@ impl Serialize for Values {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Quantitative,
@@ -275,7 +282,7 @@ impl Serialize for Term {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Check {
     pub code: &'static str,
     pub ok: bool,
@@ -283,20 +290,20 @@ pub struct Check {
     pub cells: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Warning {
     pub code: &'static str,
     pub cell: Option<String>,
     pub detail: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Unmapped {
     pub cell: String,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Source {
     pub path: String,
     pub format: &'static str,
@@ -304,4 +311,84 @@ pub struct Source {
     pub sheet: Option<String>,
     pub range: String,
     pub sha256: String,
+}
+
+// Hand-written schemas for the types serialised by hand above.
+
+impl JsonSchema for Number {
+    fn schema_name() -> Cow<'static, str> {
+        "Number".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "number", "description": "a decimal written with the source's own digits"})
+    }
+}
+
+impl JsonSchema for LabelMap {
+    fn schema_name() -> Cow<'static, str> {
+        "LabelMap".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "object", "additionalProperties": {"type": "string"}})
+    }
+}
+
+impl JsonSchema for Values {
+    fn schema_name() -> Cow<'static, str> {
+        "Values".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let target = g.subschema_for::<Target>();
+        json_schema!({"type": "object", "additionalProperties": target})
+    }
+}
+
+impl JsonSchema for Term {
+    fn schema_name() -> Cow<'static, str> {
+        "Term".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "required": ["metric", "op", "value", "unit"],
+            "properties": {
+                "metric": {"type": ["string", "null"]},
+                "op": {"enum": ["=", ">=", "<=", ">", "<"]},
+                "value": {"type": "number"},
+                "unit": {"type": ["string", "null"]}
+            },
+            "additionalProperties": false
+        })
+    }
+}
+
+impl JsonSchema for Target {
+    fn schema_name() -> Cow<'static, str> {
+        "Target".into()
+    }
+
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let term = g.subschema_for::<Term>();
+        json_schema!({
+            "type": "object",
+            "required": ["raw", "kind"],
+            "properties": {
+                "raw": {"type": "string"},
+                "kind": {"enum": ["quantitative", "qualitative", "empty"]},
+                "metric": {"type": ["string", "null"]},
+                "op": {"enum": ["=", ">=", "<=", ">", "<", "range", null]},
+                "value": {"type": ["number", "null"]},
+                "unit": {"type": ["string", "null"]},
+                "min": {"type": "number"},
+                "max": {"type": "number"},
+                "grade": {"enum": ["优秀", "良好", "合格", "达标", "及格"]},
+                "terms": {"type": "array", "items": term}
+            },
+            "additionalProperties": false
+        })
+    }
 }

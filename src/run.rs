@@ -69,7 +69,10 @@ struct PendingFile {
 impl PendingFile {
     fn new(target: &Path) -> Self {
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         PendingFile {
             tmp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
             target: target.to_path_buf(),
@@ -128,8 +131,12 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
     };
     let mut reports = Vec::with_capacity(files.len());
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<Result<FileOutcome, Error>> =
-            pool.install(|| chunk.par_iter().map(|f| extract_guarded(&f.path, &opts.limits)).collect());
+        let results: Vec<Result<FileOutcome, Error>> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|f| extract_guarded(&f.path, &opts.limits))
+                .collect()
+        });
         for (input, result) in chunk.iter().zip(results) {
             pb.inc(1);
             let report = write_outcome(input, result, opts, &mut namer, &mut totals, &mut jsonl, &mut flat, &pb)?;

@@ -70,7 +70,7 @@ pub fn money_unit(folded: &str) -> Option<&'static str> {
     ["亿元", "万元", "千元", "元"].into_iter().find(|u| hay.contains(u))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FormKind {
     Department,
@@ -126,6 +126,19 @@ pub enum Section {
     OtherTasks,
     Indicators,
     BasicInfo,
+}
+
+impl Section {
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Budget => "budget",
+            Section::Goal => "overall_goal",
+            Section::KeyTasks => "key_tasks",
+            Section::OtherTasks => "other_tasks",
+            Section::Indicators => "indicators",
+            Section::BasicInfo => "info",
+        }
+    }
 }
 
 const SECTIONS: &[(&str, Section)] = &[

@@ -24,7 +24,11 @@ fn archive(dir: &Path, copies: usize) -> PathBuf {
         fs::write(sub.join(format!("form_{i:03}.txt")), text).unwrap();
     }
     fs::copy("fixtures/seed_merged.ods", root.join("seed.ods")).unwrap();
-    fs::copy("fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls", root.join("pku.xls")).unwrap();
+    fs::copy(
+        "fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls",
+        root.join("pku.xls"),
+    )
+    .unwrap();
     fs::write(root.join("empty.csv"), b"").unwrap();
     fs::write(root.join("binary.txt"), [0u8, 1, 2, 3, 255, 254]).unwrap();
     let xlsx = fs::read("fixtures/seed_merged.ods").unwrap();
@@ -43,7 +47,12 @@ fn dir_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -106,7 +115,11 @@ fn shards_union_is_the_whole_run() {
         let mut a = vec!["extract", root.to_str().unwrap(), "--jsonl", "-", "-q"];
         a.extend_from_slice(args);
         let o = run(&a);
-        String::from_utf8(o.stdout).unwrap().lines().map(str::to_string).collect()
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
     };
     let whole = lines(&[]);
     let mut union = Vec::new();
@@ -129,7 +142,15 @@ fn a_killed_run_leaves_no_half_written_file() {
     let root = archive(&dir, 400);
     let out = dir.join("out");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("declx"))
-        .args(["extract", root.to_str().unwrap(), "--out", out.to_str().unwrap(), "--jobs", "1", "-q"])
+        .args([
+            "extract",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            "1",
+            "-q",
+        ])
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(40));
@@ -138,7 +159,8 @@ fn a_killed_run_leaves_no_half_written_file() {
     if out.exists() {
         for (name, bytes) in dir_bytes(&out) {
             if name.ends_with(".json") && !name.starts_with('.') {
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_else(|e| panic!("{name} is half-written: {e}"));
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .unwrap_or_else(|e| panic!("{name} is half-written: {e}"));
             }
         }
     }
@@ -149,21 +171,38 @@ fn flat_csv_rows_match_the_records() {
     let dir = tmp("flat");
     let flat = dir.join("flat.csv");
     let jsonl = dir.join("all.jsonl");
-    run(&["extract", "seeds", "fixtures", "--flat", flat.to_str().unwrap(), "--jsonl", jsonl.to_str().unwrap(), "-q"]);
+    run(&[
+        "extract",
+        "seeds",
+        "fixtures",
+        "--flat",
+        flat.to_str().unwrap(),
+        "--jsonl",
+        jsonl.to_str().unwrap(),
+        "-q",
+    ]);
     let bytes = fs::read(&flat).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "Excel needs the BOM");
     let mut rdr = csv::Reader::from_reader(&bytes[3..]);
     let headers = rdr.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
-    let records: Vec<serde_json::Value> =
-        fs::read_to_string(&jsonl).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<serde_json::Value> = fs::read_to_string(&jsonl)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let mut expected = Vec::new();
     for r in &records {
         for l1 in r["indicators"].as_array().unwrap() {
             for l2 in l1["children"].as_array().unwrap() {
                 for leaf in l2["children"].as_array().unwrap_or(&vec![]) {
-                    expected.push((r["department"].as_str().unwrap_or("").to_string(), leaf.clone(), l1["name"].clone(), l2["name"].clone()));
+                    expected.push((
+                        r["department"].as_str().unwrap_or("").to_string(),
+                        leaf.clone(),
+                        l1["name"].clone(),
+                        l2["name"].clone(),
+                    ));
                 }
             }
         }
@@ -179,7 +218,11 @@ fn flat_csv_rows_match_the_records() {
         if let Some(a) = leaf["values"].get("annual") {
             assert_eq!(&row[col("annual_raw")], a["raw"].as_str().unwrap());
             assert_eq!(&row[col("annual_kind")], a["kind"].as_str().unwrap());
-            let v = a.get("value").filter(|v| !v.is_null()).map(|v| v.to_string()).unwrap_or_default();
+            let v = a
+                .get("value")
+                .filter(|v| !v.is_null())
+                .map(|v| v.to_string())
+                .unwrap_or_default();
             assert_eq!(&row[col("annual_value")], v);
         }
     }

@@ -97,3 +97,27 @@ fn usage_errors_exit_1() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn inspect_shows_where_each_cell_went() {
+    let o = Command::cargo_bin("declx")
+        .unwrap()
+        .args(["inspect", "seeds/000_be24f91d7f1b64fe.txt"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("row_realigned A30"), "{text}");
+    assert!(text.contains("D30=专职人民调解员配置数量（人） [indicators]"), "{text}");
+    assert!(text.contains("B5=广州市天河区司法局 [field]"), "{text}");
+    assert!(text.contains("D14=67.35 [key_tasks]"), "{text}");
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let o = Command::cargo_bin("declx").unwrap().args(["schema"]).output().unwrap();
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("fixtures/record.schema.json").unwrap()).unwrap();
+    assert_eq!(printed, committed);
+}
