@@ -21,7 +21,7 @@ const PARTS: &[&str] = &["raw", "kind", "op", "value", "unit"];
 
 pub enum FlatWriter {
     /// UTF-8 with BOM, so Excel opens it right; DuckDB and pandas read it too.
-    Csv(csv::Writer<BufWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
     Jsonl(BufWriter<File>),
 }
 
@@ -152,7 +152,7 @@ impl FlatWriter {
             file.write_all("\u{feff}".as_bytes())?;
             let mut w = csv::WriterBuilder::new().from_writer(file);
             w.write_record(header())?;
-            Ok(FlatWriter::Csv(w))
+            Ok(FlatWriter::Csv(Box::new(w)))
         } else {
             Ok(FlatWriter::Jsonl(file))
         }
