@@ -68,7 +68,15 @@ pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> 
         }
     }
     if out.records.is_empty() {
-        let e = first_err.unwrap_or_else(|| Error::new(path, ErrorKind::NoForm("no sheet".into())));
+        let mut e = first_err.unwrap_or_else(|| Error::new(path, ErrorKind::NoForm("no sheet".into())));
+        // A text decoded by fallback may be in an encoding declx does not read (Big5 …).
+        if let (ErrorKind::NoForm(why), Some(enc)) =
+            (&mut e.kind, grids.first().and_then(|g| g.source.encoding.as_deref()))
+        {
+            if enc != "UTF-8" {
+                why.push_str(&format!(" (text decoded as {enc}; is it in another encoding?)"));
+            }
+        }
         return Err(if grids.len() > 1 {
             Error {
                 sheet: None,

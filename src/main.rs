@@ -53,6 +53,9 @@ enum Command {
         /// Largest uncompressed size of a zip-based workbook, in MiB.
         #[arg(long, default_value_t = 1024)]
         max_unzipped_mb: u64,
+        /// Longest cell text kept, in KiB (longer text is cut, with a warning).
+        #[arg(long, default_value_t = 1024)]
+        max_cell_kb: usize,
     },
     /// Print the JSON Schema of a record.
     Schema,
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
             max_cells,
             max_spans,
             max_unzipped_mb,
+            max_cell_kb,
         } => {
             if out.is_none() && jsonl.is_none() && flat.is_none() {
                 eprintln!("declx: nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE");
@@ -115,7 +119,7 @@ fn main() -> ExitCode {
                     max_cells,
                     max_spans,
                     max_unzipped_bytes: max_unzipped_mb << 20,
-                    ..Limits::default()
+                    max_cell_bytes: max_cell_kb << 10,
                 },
             };
             match run::run(&opts) {

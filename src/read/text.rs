@@ -39,10 +39,38 @@ pub fn decode_text(bytes: &[u8]) -> std::result::Result<(Cow<'_, str>, &'static 
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((Cow::Borrowed(s), "UTF-8"));
     }
+    if let Some(mixed) = decode_mixed(bytes) {
+        return Ok((Cow::Owned(mixed), MIXED));
+    }
     GB18030
         .decode_without_bom_handling_and_without_replacement(bytes)
         .map(|t| (t, "GB18030"))
         .ok_or_else(|| "bytes are neither UTF-8 nor GB18030/GBK".to_string())
+}
+
+/// The encoding name recorded for a file whose lines mix UTF-8 and GB18030.
+pub const MIXED: &str = "UTF-8+GB18030";
+
+/// Files pasted together from exports of different machines mix UTF-8 lines
+/// with GBK lines; decoding all of it as GB18030 would garble the UTF-8 part.
+/// Each line is decoded on its own when both kinds are present.
+fn decode_mixed(bytes: &[u8]) -> Option<String> {
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let utf8_cjk = lines
+        .iter()
+        .filter(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok())
+        .count();
+    if utf8_cjk == 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len());
+    for l in lines {
+        match std::str::from_utf8(l) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(&GB18030.decode_without_bom_handling_and_without_replacement(l)?),
+        }
+    }
+    Some(out)
 }
 
 /// UTF-16 text without a BOM has NUL high bytes on ASCII characters such as
@@ -60,11 +88,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
             _ => {}
         }
     }
-    let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
-    if even > 0 && odd == 0 && nul_even == 0 {
+    // CJK code units may have a zero low byte (U+4E00 is 00 4E in LE), so
+    // only the ASCII separators, always on one parity, decide.
+    if even >= 2 && odd == 0 {
         Some(UTF_16LE)
-    } else if odd > 0 && even == 0 && nul_odd == 0 {
+    } else if odd >= 2 && even == 0 {
         Some(UTF_16BE)
     } else {
         None
@@ -89,21 +117,19 @@ fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-/// A quote that never closes swallows the rest of the file into one cell;
-/// such a parse is redone without quoting.
-fn has_runaway_quote(grid_rows: &[crate::grid::Row], lines: usize) -> bool {
+/// A quote that never closes swallows the rest of the file into one cell:
+/// a cell holding the delimiter across several lines, or very many lines.
+fn has_runaway_quote(grid_rows: &[crate::grid::Row], delimiter: u8) -> bool {
     grid_rows.iter().flat_map(|r| &r.cells).any(|c| {
         let breaks = c.text.matches('\n').count();
-        breaks > 50 && breaks * 2 > lines
+        (breaks >= 2 && c.text.contains(delimiter as char)) || breaks > 50
     })
 }
 
-fn split_records(
-    text: &str,
-    delimiter: u8,
-    quoting: bool,
-    limits: &Limits,
-) -> std::result::Result<Vec<crate::grid::Row>, String> {
+/// Rows of the text, and the cells whose text was cut at the cell limit.
+type Split = (Vec<crate::grid::Row>, Vec<CellRef>);
+
+fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> std::result::Result<Split, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -113,6 +139,7 @@ fn split_records(
     let mut builder = GridBuilder::default();
     let mut record = csv::StringRecord::new();
     let mut cells = 0usize;
+    let mut truncated = Vec::new();
     let mut lines = LineCounter::new(text);
     loop {
         match reader.read_record(&mut record) {
@@ -139,12 +166,13 @@ fn split_records(
                     cut -= 1;
                 }
                 builder.push(row, col, &field[..cut]);
+                truncated.push(CellRef::new(row, col));
             } else {
                 builder.push(row, col, field);
             }
         }
     }
-    Ok(builder.finish())
+    Ok((builder.finish(), truncated))
 }
 
 /// Line numbers of byte offsets met in increasing order, counted once.
@@ -184,27 +212,29 @@ impl SheetReader for TextReader {
         let (text, encoding) = decode_text(bytes).map_err(|why| Error::new(path, ErrorKind::Encoding(why)))?;
         let delimiter = detect_delimiter(&text);
         let to_err = |why: String| Error::new(path, ErrorKind::Encoding(why));
-        let mut rows = split_records(&text, delimiter, true, limits).map_err(to_err)?;
+        let (mut rows, mut truncated) = split_records(&text, delimiter, true, limits).map_err(to_err)?;
         let mut notes = Vec::new();
-        let lines = text.lines().count();
-        if has_runaway_quote(&rows, lines) {
-            rows = split_records(&text, delimiter, false, limits).map_err(to_err)?;
+        if encoding == MIXED {
+            notes.push(Note {
+                code: "mixed_encoding",
+                cell: None,
+                detail: "lines in UTF-8 and lines in GB18030/GBK; each line decoded on its own".into(),
+            });
+        }
+        if has_runaway_quote(&rows, delimiter) {
+            (rows, truncated) = split_records(&text, delimiter, false, limits).map_err(to_err)?;
             notes.push(Note {
                 code: "unbalanced_quote",
                 cell: None,
                 detail: "a quote never closes; the file was split without quoting".into(),
             });
         }
-        for r in &rows {
-            for c in &r.cells {
-                if c.text.len() >= limits.max_cell_bytes {
-                    notes.push(Note {
-                        code: "cell_truncated",
-                        cell: Some(CellRef::new(r.index, c.col)),
-                        detail: format!("cell text cut at {} bytes", limits.max_cell_bytes),
-                    });
-                }
-            }
+        for at in truncated {
+            notes.push(Note {
+                code: "cell_truncated",
+                cell: Some(at),
+                detail: format!("cell text cut at {} bytes (--max-cell-kb)", limits.max_cell_bytes),
+            });
         }
         if rows.is_empty() {
             return Err(Error::new(path, ErrorKind::Empty));
@@ -243,12 +273,16 @@ mod tests {
         let (t, e) = decode_text(&le[2..]).unwrap();
         assert_eq!((t.as_ref(), e), ("部门\t1\n", "UTF-16LE"));
         assert!(decode_text(b"\x00\x01\x02binary").is_err());
+        let mut mixed = "部门名称\t甲\n".as_bytes().to_vec();
+        mixed.extend(GB18030.encode("联系人\t乙\n").0.iter());
+        let (t, e) = decode_text(&mixed).unwrap();
+        assert_eq!((t.as_ref(), e), ("部门名称\t甲\n联系人\t乙\n", MIXED));
     }
 
     #[test]
     fn records_keep_line_numbers_and_quoted_breaks() {
         let text = "\n\n标题\n\"a\nb\"\tx\n\ny\n";
-        let rows = split_records(text, b'\t', true, &Limits::default()).unwrap();
+        let (rows, _) = split_records(text, b'\t', true, &Limits::default()).unwrap();
         let idx: Vec<u32> = rows.iter().map(|r| r.index).collect();
         assert_eq!(idx, vec![2, 3, 6]);
         assert_eq!(rows[1].cells[0].text, "a\nb");

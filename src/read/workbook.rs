@@ -12,7 +12,22 @@ use std::path::Path;
 pub struct WorkbookReader(pub Format);
 
 impl SheetReader for WorkbookReader {
+    /// calamine may panic on damaged bytes; that becomes this file's error.
     fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.read_unguarded(path, bytes, limits)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::new(
+                path,
+                ErrorKind::Workbook("the workbook reader failed on damaged data".into()),
+            ))
+        })
+    }
+}
+
+impl WorkbookReader {
+    fn read_unguarded(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         let wb_err = |why: String| Error::new(path, ErrorKind::Workbook(why));
         match self.0 {
             Format::Xlsx | Format::Ods => check_zip(bytes, limits).map_err(|e| Error::new(path, e))?,
