@@ -385,3 +385,30 @@ fn damaged_text_gives_an_error_or_a_record_with_warnings() {
     assert_eq!(r.indicators.len(), 4);
     assert_eq!(r.department.as_deref(), Some("广州市天河区司法局"));
 }
+
+#[test]
+fn ods_with_a_far_away_cell_is_refused_before_allocating() {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read("fixtures/seed_merged.ods").unwrap();
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name == "content.xml" {
+            let far = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
+            data = String::from_utf8(data)
+                .unwrap()
+                .replacen("</table:table>", far, 1)
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let e = read_bytes(Path::new("far.ods"), Format::Ods, &bytes, &limits()).unwrap_err();
+    assert_eq!(e.code(), "limit", "{e}");
+    assert!(e.to_string().contains("far.ods [sheet 部门整体绩效目标]"), "{e}");
+}

@@ -3,6 +3,7 @@
 
 mod text;
 mod workbook;
+mod xls_guard;
 mod zipxml;
 
 pub use text::{decode_text, TextReader};
@@ -12,6 +13,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::grid::Grid;
 use sha2::{Digest, Sha256};
 use std::path::Path;
+
+/// Cells one sheet may span densely: calamine allocates the rectangle of a
+/// sheet's content for XLS and ODS (BIFF8's own maximum is 65,536 × 256).
+pub const MAX_DENSE_CELLS: u64 = 65_536 * 256;
 
 /// Resource limits applied per input file; each can be raised from the CLI.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Workbooks through calamine: XLSX/XLSM (streamed cell by cell, so a stray
 //! far-away cell costs nothing), legacy XLS and ODS, with merged regions.
 
-use super::{zipxml, Format, Limits, SheetReader};
+use super::{xls_guard, zipxml, Format, Limits, SheetReader};
 use crate::error::{Error, ErrorKind, Result};
 use crate::grid::{CellRef, Grid, GridBuilder, Note, Provenance, Span};
 use calamine::{Data, DataRef, Dimensions, Ods, Range, Reader, Xls, Xlsx};
@@ -35,6 +35,7 @@ impl WorkbookReader {
                 if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
                     return Err(wb_err(wrong_kind(bytes, "legacy XLS (OLE2)")));
                 }
+                xls_guard::check(bytes, super::MAX_DENSE_CELLS).map_err(wb_err)?;
             }
             Format::Text => unreachable!("text is not a workbook"),
         }
@@ -71,10 +72,22 @@ impl WorkbookReader {
                 }
             }
             Format::Ods => {
-                let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| wb_err(e.to_string()))?;
                 // calamine has no ODS merge API and gives numbers as f64: the
-                // spans and the shown digits come from content.xml.
+                // spans and the shown digits come from content.xml, read first
+                // so that an oversized sheet is refused before calamine
+                // allocates it.
                 let layout = zipxml::ods_layout(bytes, limits.max_unzipped_bytes);
+                for sheet in layout.extent.keys() {
+                    let dense = layout.dense_cells(sheet);
+                    if dense > super::MAX_DENSE_CELLS {
+                        return Err(Error::new(
+                            path,
+                            ErrorKind::Limit(format!("content spans {dense} cells, above {}", super::MAX_DENSE_CELLS)),
+                        )
+                        .in_sheet(sheet));
+                    }
+                }
+                let mut wb = Ods::new(Cursor::new(bytes)).map_err(|e| wb_err(e.to_string()))?;
                 for name in wb.sheet_names() {
                     let range = wb
                         .worksheet_range(&name)

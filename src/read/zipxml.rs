@@ -134,6 +134,29 @@ pub struct OdsLayout {
     pub spans: HashMap<String, Vec<Span>>,
     /// The text shown for numeric cells (`0.00`, `90%`), by (sheet, row, col).
     pub shown: HashMap<(String, u32, u32), String>,
+    /// Per sheet, the rows and columns its content cells span (calamine
+    /// allocates that rectangle densely).
+    pub extent: HashMap<String, (u32, u32, u32, u32)>,
+}
+
+impl OdsLayout {
+    /// Cells of the dense rectangle calamine will allocate for a sheet.
+    pub fn dense_cells(&self, sheet: &str) -> u64 {
+        self.extent
+            .get(sheet)
+            .map_or(0, |&(r0, r1, c0, c1)| u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1))
+    }
+
+    fn grow(&mut self, sheet: &str, rows: (u32, u32), cols: (u32, u32)) {
+        let e = self
+            .extent
+            .entry(sheet.to_string())
+            .or_insert((rows.0, rows.1, cols.0, cols.1));
+        e.0 = e.0.min(rows.0);
+        e.1 = e.1.max(rows.1);
+        e.2 = e.2.min(cols.0);
+        e.3 = e.3.max(cols.1);
+    }
 }
 
 /// Merged regions and shown numbers of every table of an ODS.
@@ -202,6 +225,12 @@ pub fn ods_layout(bytes: &[u8], limit: u64) -> OdsLayout {
                 }
                 let repeat = num(&e, "table:number-columns-repeated");
                 let value_type = attr(&e, "office:value-type").unwrap_or_default();
+                if is_cell && (!empty || !value_type.is_empty()) {
+                    let rows = (row, row.saturating_add(row_repeat - 1));
+                    let cols = (col, col.saturating_add(repeat - 1));
+                    let name = sheet.clone();
+                    out.grow(&name, rows, cols);
+                }
                 if is_cell && !empty && matches!(value_type.as_str(), "float" | "percentage" | "currency") {
                     numeric = Some((col, repeat, String::new()));
                 }

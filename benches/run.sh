@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The benchmark (not a test): declx extract against the bare calamine/text
+# read of the same files, per format, on 1 and 2 threads, with peak RSS.
+#
+#   benches/run.sh [N ...]      default: 1000 10000 forms
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+cargo build --release --quiet --bin declx --example gen_forms --example bare_read
+bin=target/release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Prints "seconds peak_kb" for a command.
+measure() {
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
+  cat "$work/time"
+}
+
+echo "declx benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+printf '%-7s %-6s %6s %8s %9s %9s %8s %8s %7s %7s %9s\n' \
+  forms format files MB "bare 1t" "declx 1t" "declx 2t" "ratio" "2t/1t" "forms/s" "RSS MB"
+for n in "${sizes[@]}"; do
+  dir="$work/forms$n"
+  "$bin/examples/gen_forms" "$dir" "$n" 42 2>/dev/null
+  for fmt in xlsx xls gbk utf16 csv all; do
+    src="$dir/$fmt"; [ "$fmt" = all ] && src="$dir"
+    files=$(find "$src" -type f | wc -l)
+    mb=$(du -sm "$src" | cut -f1)
+    read -r bare1 _ < <(measure "$bin/examples/bare_read" "$src" --jobs 1)
+    read -r d1 rss1 < <(measure "$bin/declx" extract "$src" --jsonl /dev/null --jobs 1 -q)
+    read -r d2 rss2 < <(measure "$bin/declx" extract "$src" --jsonl /dev/null --jobs 2 -q)
+    awk -v n="$n" -v f="$fmt" -v files="$files" -v mb="$mb" -v b="$bare1" -v d1="$d1" -v d2="$d2" -v rss="$rss2" 'BEGIN {
+      ratio = (b > 0) ? d1 / b : 0; scale = (d2 > 0) ? d1 / d2 : 0; fps = (d2 > 0) ? files / d2 : 0
+      printf "%-7s %-6s %6d %8d %8.2fs %8.2fs %7.2fs %7.2fx %6.2fx %7.0f %9.1f\n", n, f, files, mb, b, d1, d2, ratio, scale, fps, rss / 1024 }'
+  done
+done
+if python3 -c 'import openpyxl' 2>/dev/null; then
+  dir="$work/forms${sizes[0]}/xlsx"
+  start=$(date +%s.%N)
+  python3 - "$dir" <<'PY'
+import openpyxl, os, sys
+d = sys.argv[1]
+for f in sorted(os.listdir(d)):
+    wb = openpyxl.load_workbook(os.path.join(d, f))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            pass
+        _ = ws.merged_cells.ranges
+PY
+  end=$(date +%s.%N)
+  files=$(find "$dir" -type f | wc -l)
+  awk -v s="$start" -v e="$end" -v n="$files" 'BEGIN { printf "openpyxl (what users do today): %d xlsx in %.2fs = %.0f forms/s\n", n, e - s, n / (e - s) }'
+else
+  echo "openpyxl not installed: its line is skipped (pip install openpyxl)"
+fi
