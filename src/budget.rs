@@ -51,23 +51,25 @@ pub fn read(
     let mut blocks: Vec<Block> = Vec::new();
     // Blocks that take the rows below; a new header row replaces them.
     let mut active: Vec<usize> = Vec::new();
+    let contents: Vec<Vec<(u32, String)>> = all.iter().map(|r| content(r)).collect();
+    let numeric_cols: Vec<Vec<u32>> = contents
+        .iter()
+        .map(|cells| {
+            cells
+                .iter()
+                .filter(|(_, t)| looks_numeric(t))
+                .map(|(c, _)| *c)
+                .collect()
+        })
+        .collect();
     for (i, row) in all.iter().enumerate() {
-        let cells = content(row);
+        let cells = contents[i].as_slice();
         if cells.is_empty() {
             continue;
         }
-        let next_numeric: Vec<u32> = all
-            .get(i + 1)
-            .map(|n| {
-                content(n)
-                    .into_iter()
-                    .filter(|(_, t)| looks_numeric(t))
-                    .map(|(c, _)| c)
-                    .collect()
-            })
-            .unwrap_or_default();
-        if is_header_row(&cells, &next_numeric) {
-            let new = header_blocks(&cells, &next_numeric, budget);
+        let next_numeric: &[u32] = numeric_cols.get(i + 1).map_or(&[], |v| v.as_slice());
+        if is_header_row(cells, next_numeric) {
+            let new = header_blocks(cells, next_numeric, budget);
             active = (blocks.len()..blocks.len() + new.len()).collect();
             blocks.extend(new);
             claims.take_row(row);
@@ -75,7 +77,7 @@ pub fn read(
         }
         if active.is_empty() {
             // Bare pairs: a block per pair position, opened as first met.
-            let pairs = bare_pairs(&cells);
+            let pairs = bare_pairs(cells);
             let single = pairs.len() == 1;
             for (lc, ac) in pairs {
                 if blocks

@@ -256,13 +256,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     // A label cell of the section's own (repeated on later pages or filled
     // down a merged column) is the label, not content.
     for s in &sections {
-        let label = fold(
-            &s.label
-                .cells
-                .iter()
-                .find(|c| c.col == s.label_col)
-                .map_or(String::new(), |c| c.text.clone()),
-        );
+        let label = fold(s.label.get(s.label_col).unwrap_or_default());
         for r in &s.rows {
             if let Some(c) = r.cells.iter().find(|c| c.col == s.label_col) {
                 if fold(&c.text) == label {

@@ -419,7 +419,7 @@ fn apply_nature(
     row: &Row,
     warnings: &mut Warnings,
 ) {
-    let nature_op = nature.as_ref().and_then(|(n, _)| match fold(n).as_str() {
+    let nature_op = nature.as_ref().and_then(|(n, _)| match fold(n).as_ref() {
         "≥" | ">=" | "≧" | "正向" | "正向指标" | "大于等于" => Some(">="),
         "≤" | "<=" | "≦" | "反向" | "反向指标" | "小于等于" => Some("<="),
         "=" | "等于" => Some("="),

@@ -67,6 +67,12 @@ pub fn collect(
             }
         } else if root.is_dir() {
             walk(root, root, &mut files, &mut skipped)?;
+        } else if !root.exists() {
+            // Named but missing: an error for that input, not a skip.
+            files.push(Input {
+                path: root.clone(),
+                rel: rel_name(root),
+            });
         } else {
             consider(root, &rel_name(root), &mut files, &mut skipped);
         }

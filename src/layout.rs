@@ -27,6 +27,10 @@ fn distinct_texts(row: &Row) -> Vec<&str> {
 /// A title row holds one text (perhaps repeated by a filled merge) that
 /// reads as a form title and is not a section label.
 pub fn title_text(row: &Row) -> Option<&str> {
+    // Every title says 绩效; most rows are rejected without folding.
+    if !row.cells.iter().any(|c| c.text.contains('绩')) {
+        return None;
+    }
     let texts = distinct_texts(row);
     let [t] = texts.as_slice() else {
         return None;
@@ -90,6 +94,9 @@ struct Frame {
 /// The level columns of an indicator header row: 一级指标 once, then each
 /// 二级/三级 pair (the national project template has two, side by side).
 pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
+    if !row.cells.iter().any(|c| c.text.contains('指') || c.text.contains('标')) {
+        return None;
+    }
     let mut l1 = None;
     let mut pairs: Vec<[u32; 3]> = Vec::new();
     let mut pending_l2 = None;

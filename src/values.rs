@@ -49,10 +49,16 @@ pub fn parse_target(raw: &str) -> Target {
     }
     let chars = normalise(raw);
     let norm: String = chars.iter().collect();
-    if let Some(t) = parse_range(raw, &norm) {
-        return t;
+    let has_digit = chars.iter().any(char::is_ascii_digit);
+    let has_range_mark = chars
+        .iter()
+        .any(|c| matches!(c, '-' | '~' | '～' | '至' | '—' | '–' | '到'));
+    if has_digit && has_range_mark {
+        if let Some(t) = parse_range(raw, &norm) {
+            return t;
+        }
     }
-    let terms = find_terms(raw, &norm);
+    let terms = if has_digit { find_terms(raw, &norm) } else { Vec::new() };
     if let Some(first) = terms.first() {
         let mut t = Target::text(raw, TargetKind::Quantitative);
         t.metric.clone_from(&first.metric);
@@ -125,10 +131,20 @@ fn parse_range(raw: &str, norm: &str) -> Option<Target> {
 
 /// The longest unit starting at `at`.
 fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
-    let rest: String = chars[at.min(chars.len())..].iter().take(6).collect();
+    let rest = &chars[at.min(chars.len())..];
+    let first = *rest.first()?;
+    if first.is_ascii_digit() || first.is_whitespace() {
+        return None;
+    }
     UNITS
         .iter()
-        .filter(|u| rest.starts_with(**u))
+        .filter(|u| {
+            let mut n = 0;
+            u.chars().all(|c| {
+                n += 1;
+                rest.get(n - 1) == Some(&c)
+            })
+        })
         .max_by_key(|u| u.len())
         .map(|u| (u.to_string(), u.chars().count()))
 }

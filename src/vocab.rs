@@ -1,9 +1,19 @@
 //! Every label the forms use, as data. Extend a table here to teach declx a
 //! new template variant; no other module holds form vocabulary.
 
+use std::borrow::Cow;
+
 /// Label text folded for matching: no blanks or line breaks, full-width
-/// ASCII made half-width, no leading `*`, no trailing colon.
-pub fn fold(s: &str) -> String {
+/// ASCII made half-width, no leading `*`, no trailing colon. Text longer than
+/// any label folds to "" (it matches nothing), and clean text is borrowed.
+pub fn fold(s: &str) -> Cow<'_, str> {
+    if s.len() > MAX_LABEL_BYTES {
+        return Cow::Borrowed("");
+    }
+    let clean = s.chars().all(|c| !crate::grid::is_blank(c) && half_width(c) == c);
+    if clean {
+        return Cow::Borrowed(s.trim_start_matches('*').trim_end_matches(':'));
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if crate::grid::is_blank(c) {
@@ -12,8 +22,11 @@ pub fn fold(s: &str) -> String {
         out.push(half_width(c));
     }
     let t = out.trim_start_matches('*').trim_end_matches(':');
-    t.to_string()
+    Cow::Owned(t.to_string())
 }
+
+/// Longer cell text is never a label or a title.
+const MAX_LABEL_BYTES: usize = 320;
 
 /// Full-width ASCII forms (！ to ～, 、 excluded) to ASCII.
 pub fn half_width(c: char) -> char {
@@ -48,14 +61,15 @@ pub fn clean_label(text: &str) -> String {
             }
         }
     }
-    let mut t = t.trim_end_matches([':', '：']).trim_end().to_string();
-    for unit in UNIT_SUFFIXES {
-        for (open, close) in [('（', '）'), ('(', ')')] {
-            let suffix = format!("{open}{unit}{close}");
-            if let Some(rest) = t.strip_suffix(&suffix) {
-                t = rest.trim_end().to_string();
-            }
+    let mut t = t.trim_end_matches([':', '：']).trim_end();
+    // A bracketed money unit at the end: 预算金额（万元）.
+    while let Some(inner) = t.strip_suffix('）').or_else(|| t.strip_suffix(')')) {
+        let Some(open) = inner.rfind(['（', '(']) else { break };
+        let note = &inner[open + inner[open..].chars().next().map_or(1, char::len_utf8)..];
+        if !UNIT_SUFFIXES.contains(&note) {
+            break;
         }
+        t = inner[..open].trim_end();
     }
     t.trim_end_matches([':', '：']).trim_end().to_string()
 }

@@ -75,9 +75,9 @@ pub trait SheetReader {
 
 /// Reads a file of a known format into grids, with `source` filled in.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
     let format = Format::from_path(path)
         .ok_or_else(|| Error::new(path, ErrorKind::Workbook("not a format declx reads".to_string())))?;
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
     if meta.len() > limits.max_file_bytes {
         return Err(Error::new(
             path,
