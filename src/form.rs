@@ -171,16 +171,25 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     let mut info = LabelMap::default();
     let mut body = &rows[..];
     let mut title = String::new();
+    // Title and subtitle rows may carry notes (单位：万元) read as fields later.
+    let mut heading_rows: Vec<&Row> = Vec::new();
     if has_title {
         let t = &rows[0];
         title = layout::title_text(t).unwrap_or_default().to_string();
-        claims.take_row(t);
+        for c in t.cells.iter().filter(|c| c.text == title) {
+            claims.take(t, c.col);
+        }
+        heading_rows.push(t);
         body = &rows[1..];
     }
     // A subtitle line such as （2024年度）.
     if let Some(sub) = body.first().filter(|r| is_subtitle(r)) {
         info.insert("subtitle".into(), sub.cells[0].text.clone());
-        claims.take_row(sub);
+        let text = &sub.cells[0].text;
+        for c in sub.cells.iter().filter(|c| c.text == *text) {
+            claims.take(sub, c.col);
+        }
+        heading_rows.push(sub);
         body = &body[1..];
     }
     let kind = vocab::kind_from_title(&fold(&title)).or_else(|| kind_from_labels(&rows));
@@ -207,6 +216,9 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     };
 
     b.claims.part = "field";
+    for r in heading_rows {
+        read_pairs(r, None, &mut b);
+    }
     let sections = walk_sections(body, &mut b);
     let mut budget = Budget::default();
     let mut overall_goal = None;
@@ -318,7 +330,7 @@ fn has_form_structure(rows: &[Row]) -> bool {
 }
 
 fn is_subtitle(row: &Row) -> bool {
-    let [c] = row.cells.as_slice() else {
+    let Some(c) = row.first() else {
         return false;
     };
     let f = fold(&c.text);
@@ -404,7 +416,11 @@ fn colon_pair(text: &str) -> Option<(&str, &str)> {
 
 /// Reads `label | value | label | value …` and `label：value` cells of a row.
 fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
-    let cells: Vec<_> = row.cells.iter().filter(|c| Some(c.col) != skip_col).collect();
+    let cells: Vec<_> = row
+        .cells
+        .iter()
+        .filter(|c| Some(c.col) != skip_col && !b.claims.has(row.index, c.col))
+        .collect();
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];

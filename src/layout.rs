@@ -28,15 +28,17 @@ fn distinct_texts(row: &Row) -> Vec<&str> {
 /// reads as a form title and is not a section label.
 pub fn title_text(row: &Row) -> Option<&str> {
     // Every title says 绩效; most rows are rejected without folding.
-    if !row.cells.iter().any(|c| c.text.contains('绩')) {
+    let first = row.first()?;
+    if !first.text.contains('绩') {
         return None;
     }
-    let texts = distinct_texts(row);
-    let [t] = texts.as_slice() else {
+    let f = fold(&first.text);
+    if !(vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()) {
         return None;
-    };
-    let f = fold(t);
-    (vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()).then_some(*t)
+    }
+    // Beside the title only short notes (单位：万元, a date), at most two.
+    let others: Vec<&str> = distinct_texts(row).into_iter().filter(|t| *t != first.text).collect();
+    (others.len() <= 2 && others.iter().all(|t| t.chars().count() <= 24)).then_some(first.text.as_str())
 }
 
 /// Splits a grid into forms. Rows before the first title belong to the first
