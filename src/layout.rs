@@ -75,10 +75,8 @@ pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
             });
         }
     }
-    if !grid.has_layout {
-        for f in &mut forms {
-            realign(f);
-        }
+    for f in &mut forms {
+        realign(f, grid.has_layout);
     }
     forms
 }
@@ -134,7 +132,9 @@ fn is_anchor(text: &str) -> bool {
 
 /// Re-aligns rows that lost their empty leading cells, deciding by the open
 /// section's columns and the category vocabularies, never by line numbers.
-fn realign(form: &mut FormRows) {
+/// A workbook keeps its cells where the author put them, so there (`strict`)
+/// only a row that fills every data column once moved is taken as shifted.
+fn realign(form: &mut FormRows, strict: bool) {
     let mut frame: Option<Frame> = None;
     for row in &mut form.rows {
         let Some(first) = row.first().cloned() else {
@@ -170,21 +170,38 @@ fn realign(form: &mut FormRows) {
         }
         let row_last = row.last_col().unwrap_or(first.col);
         let lone = row.cells.len() == 1;
+        let n = row.cells.len() as u32;
+        let contiguous = row_last - first.col + 1 == n;
+        let fills = |target: u32| contiguous && f.last_col + 1 == target + n;
         let shift = match f.levels {
             Some([l1, l2, l3]) => {
                 if vocab::is_level1(&folded) {
                     l1.saturating_sub(first.col)
                 } else if vocab::is_level2(&folded) {
-                    l2.saturating_sub(first.col)
+                    if strict && !lone {
+                        0
+                    } else {
+                        l2.saturating_sub(first.col)
+                    }
                 } else if lone || first.col >= l3 {
                     0
                 } else {
-                    (f.last_col.saturating_sub(row_last)).min(l3 - first.col)
+                    let s = (f.last_col.saturating_sub(row_last)).min(l3 - first.col);
+                    if strict && !fills(first.col + s) {
+                        0
+                    } else {
+                        s
+                    }
                 }
             }
             None => {
                 if first.col == f.label_col && first.col < f.first_data_col && !lone {
-                    (f.last_col.saturating_sub(row_last)).min(f.first_data_col - first.col)
+                    let s = (f.last_col.saturating_sub(row_last)).min(f.first_data_col - first.col);
+                    if strict && !fills(first.col + s) {
+                        0
+                    } else {
+                        s
+                    }
                 } else {
                     0
                 }

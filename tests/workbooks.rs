@@ -239,3 +239,28 @@ fn percentages_and_fixed_decimals_show_as_excel_shows_them() {
     assert_eq!(leaves[0]["values"]["annual"]["value"], serde_json::json!(90));
     assert_eq!(leaves[1]["values"]["annual"]["raw"], "12.00");
 }
+
+#[test]
+fn export_rows_pasted_into_a_workbook_are_realigned_too() {
+    // The text export's rows, shifted cells and all, saved as a workbook.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, line) in common::seed_form::seed_text().split('\n').enumerate() {
+        for (c, t) in line.split('\t').enumerate() {
+            if !t.trim().is_empty() {
+                ws.write_string(r as u32, c as u16, t.trim()).unwrap();
+            }
+        }
+    }
+    let p = save("pasted.xlsx", &mut wb);
+    let (mut recs, _) = records(&p);
+    let warned: Vec<&str> = recs[0]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["cell"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["A16", "A30", "A31", "C47", "B48", "B49"]);
+    strip(&mut recs[0]);
+    assert_eq!(recs[0], golden_but_source());
+}
