@@ -39,6 +39,9 @@ pub struct Table {
     subheader: Vec<String>,
     /// Total rows (总分 …): label → value, for `info`.
     pub totals: Vec<(String, String)>,
+    /// Every value column met, in order: a form may hold a 中长期 block and
+    /// a 年度 block of indicators one after the other.
+    columns: Vec<IndicatorColumn>,
 }
 
 impl Table {
@@ -61,16 +64,51 @@ impl Table {
     }
 
     pub fn finish(self) -> (Vec<IndicatorColumn>, Vec<IndicatorNode>) {
-        let cols = self
-            .halves
-            .into_iter()
-            .flat_map(|h| h.columns)
-            .map(|c| IndicatorColumn {
-                key: c.key,
-                header: c.header,
-            })
-            .collect();
-        (cols, self.roots)
+        (self.columns, self.roots)
+    }
+
+    /// Starts reading under a header: the first, a repeat (ignored), or the
+    /// header of a new block with other value columns.
+    fn open_block(&mut self, halves: Vec<Half>) {
+        let same = |a: &[Half], b: &[Half]| {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| {
+                    x.levels == y.levels
+                        && x.columns.len() == y.columns.len()
+                        && x.columns
+                            .iter()
+                            .zip(&y.columns)
+                            .all(|(c, d)| c.key == d.key && c.col == d.col)
+                })
+        };
+        if !self.halves.is_empty() && same(&self.halves, &halves) {
+            return;
+        }
+        for c in halves.iter().flat_map(|h| &h.columns) {
+            let col = IndicatorColumn {
+                key: c.key.clone(),
+                header: c.header.clone(),
+            };
+            if !self.columns.contains(&col) {
+                self.columns.push(col);
+            }
+        }
+        self.halves = halves;
+    }
+}
+
+/// A block label's hint for a plain 指标值 column: 中长期绩效指标 → period.
+fn block_hint(label: &str) -> Option<&'static str> {
+    let f = fold(label);
+    if ["中长期", "中期", "长期", "实施期", "实施周期"]
+        .iter()
+        .any(|k| f.contains(k))
+    {
+        Some("period")
+    } else if f.contains("年度") {
+        Some("annual")
+    } else {
+        None
     }
 }
 
@@ -164,19 +202,28 @@ fn column(col: u32, text: &str, plain_key: &str) -> Column {
     }
 }
 
-fn build_halves(header: &Row, sub: Option<&Row>, levels: &[[u32; 3]]) -> Vec<Half> {
+fn build_halves(header: &Row, sub: Option<&Row>, levels: &[[u32; 3]], hint: Option<&'static str>) -> Vec<Half> {
     let mut halves = Vec::new();
     for (i, l) in levels.iter().enumerate() {
         let to = levels.get(i + 1).map_or(u32::MAX, |n| n[1]);
-        // 指标值 alone is the annual target; beside a second half it is the 中期 one.
-        let plain = if levels.len() > 1 && i == 0 { "period" } else { "annual" };
+        // 指标值 alone is the annual target (or what its block label says);
+        // beside a second half it is the 中期 one.
+        let plain = if levels.len() > 1 {
+            if i == 0 {
+                "period"
+            } else {
+                "annual"
+            }
+        } else {
+            hint.unwrap_or("annual")
+        };
         let mut columns = half_columns(header, sub, l[2], to, plain);
-        if levels.len() == 1 && !columns.iter().any(|c| c.key == "annual") {
+        if levels.len() == 1 && !columns.iter().any(|c| c.key == plain) {
             if let Some(c) = columns
                 .iter_mut()
                 .find(|c| vocab::is_plain_value_header(&fold(&c.header)))
             {
-                c.key = "annual".into();
+                c.key = plain.into();
             }
         }
         halves.push(Half {
@@ -229,12 +276,13 @@ pub fn read(
                 claims.take_row(s);
                 i += 1;
             }
+            let hint = row.get(label_col).or_else(|| label.get(label_col)).and_then(block_hint);
             if table.halves.is_empty() {
-                table.halves = build_halves(row, sub, &levels);
                 table.subheader = sub
                     .map(|s| s.cells.iter().map(|c| c.text.clone()).collect())
                     .unwrap_or_default();
             }
+            table.open_block(build_halves(row, sub, &levels, hint));
             i += 1;
             continue;
         }
@@ -249,7 +297,7 @@ pub fn read(
                 continue;
             }
             let l1 = first.col;
-            table.halves.push(Half {
+            table.open_block(vec![Half {
                 levels: [l1, l1 + 1, l1 + 2],
                 columns: vec![Column {
                     col: l1 + 3,
@@ -258,7 +306,7 @@ pub fn read(
                     options: Vec::new(),
                 }],
                 open: (None, None),
-            });
+            }]);
             warn(
                 warnings,
                 "no_indicator_header",
@@ -376,14 +424,19 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
             roots[p].children_mut()
         }
     };
-    // The second half of a side-by-side table adds its values to the same indicator.
-    if half > 0 {
-        if let Some(leaf) = parent.iter_mut().find(|n| n.children.is_none() && n.name == name) {
-            if let Some(v) = leaf.values.as_mut() {
-                v.0.extend(values.0);
-            }
-            return;
+    // The other half of a side-by-side table, or a later block (年度 after
+    // 中长期), adds its values to the same indicator.
+    if let Some(leaf) = parent.iter_mut().find(|n| {
+        n.children.is_none()
+            && n.name == name
+            && n.values
+                .as_ref()
+                .is_some_and(|v| values.0.iter().all(|(k, _)| v.get(k).is_none()))
+    }) {
+        if let Some(v) = leaf.values.as_mut() {
+            v.0.extend(values.0);
         }
+        return;
     }
     parent.push(IndicatorNode {
         name: name.to_string(),

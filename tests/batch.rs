@@ -227,3 +227,55 @@ fn flat_csv_rows_match_the_records() {
         }
     }
 }
+
+#[test]
+fn every_kind_of_damage_beside_good_files() {
+    let dir = tmp("damage");
+    let root = dir.join("in");
+    fs::create_dir_all(&root).unwrap();
+    let seed = fs::read_to_string("seeds/000_be24f91d7f1b64fe.txt").unwrap();
+    fs::write(root.join("good.txt"), &seed).unwrap();
+    fs::copy("fixtures/seed_merged.ods", root.join("good.ods")).unwrap();
+    // Readable with a warning.
+    let utf16: Vec<u8> = seed.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    fs::write(root.join("utf16_no_bom.txt"), utf16).unwrap();
+    fs::write(root.join("open_quote.txt"), seed.replacen("4,972.33", "\"4,972.33", 1)).unwrap();
+    let mut mixed = seed.as_bytes()[..200].to_vec();
+    mixed.extend(encoding_rs::GB18030.encode(&seed[200..]).0.iter());
+    fs::write(root.join("mixed.txt"), mixed).unwrap();
+    // Errors.
+    fs::write(root.join("big5.txt"), encoding_rs::BIG5.encode(&seed).0).unwrap();
+    fs::write(root.join("nul.txt"), b"\x00\x00\x00\x00").unwrap();
+    fs::write(root.join("lone_bom.csv"), b"\xEF\xBB\xBF").unwrap();
+    fs::write(root.join("pdf.xlsx"), b"%PDF-1.4 not a workbook").unwrap();
+    let xls = fs::read("fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls").unwrap();
+    fs::write(root.join("cut.xls"), &xls[..xls.len() / 2]).unwrap();
+    let o = run(&["extract", root.to_str().unwrap(), "--jsonl", "-", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for bad in ["big5.txt", "nul.txt", "lone_bom.csv", "pdf.xlsx", "cut.xls"] {
+        assert_eq!(stderr.lines().filter(|l| l.contains(bad)).count(), 1, "{bad}: {stderr}");
+    }
+    assert!(stderr.lines().all(|l| l.starts_with("declx: error: ")), "{stderr}");
+    let recs: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let depts: Vec<&str> = recs.iter().map(|r| r["department"].as_str().unwrap()).collect();
+    assert_eq!(depts, ["广州市天河区司法局"; 5]);
+    let codes = |name: &str| -> Vec<String> {
+        let r = recs
+            .iter()
+            .find(|r| r["source"]["path"].as_str().unwrap().ends_with(name))
+            .unwrap();
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(codes("open_quote.txt").contains(&"unbalanced_quote".to_string()));
+    assert!(codes("mixed.txt").contains(&"mixed_encoding".to_string()));
+}

@@ -91,3 +91,18 @@ fn unknown_form_kind_names_its_title() {
         "{e}"
     );
 }
+
+#[test]
+fn xlsm_reads_like_xlsx() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "部门整体支出绩效目标申报表").unwrap();
+    ws.write_string(1, 0, "部门名称").unwrap();
+    ws.write_string(1, 1, "某局").unwrap();
+    ws.write_string(2, 0, "总体绩效目标").unwrap();
+    ws.write_string(2, 1, "做好工作").unwrap();
+    let p = write("macro.xlsm", &wb.save_to_buffer().unwrap());
+    let out = declx::extract_file(&p, &Limits::default()).unwrap();
+    assert_eq!(out.records[0].department.as_deref(), Some("某局"));
+    assert_eq!(out.records[0].source.format, "xlsx");
+}

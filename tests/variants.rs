@@ -213,3 +213,146 @@ fn old_national_template_keeps_the_tree_as_written() {
     assert_eq!(req["ok"], false);
     assert!(req["detail"].as_str().unwrap().contains("满意度指标"));
 }
+
+#[test]
+fn long_term_and_annual_blocks_one_after_the_other() {
+    let text = "项目支出绩效目标申报表\n项目名称\t甲项目\n中长期绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t培训人次\t≥1000人次\n\t效益指标\t社会效益指标\t覆盖率\t100%\n年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t培训人次\t≥200人次\n\t满意度指标\t服务对象满意度指标\t满意度\t≥90%\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(
+        v["indicator_columns"],
+        json!([{"key": "period", "header": "指标值"}, {"key": "annual", "header": "指标值"}])
+    );
+    assert_eq!(names(&v["indicators"]), ["产出指标", "效益指标", "满意度指标"]);
+    let trained = &v["indicators"][0]["children"][0]["children"];
+    assert_eq!(trained.as_array().unwrap().len(), 1);
+    assert_eq!(trained[0]["values"]["period"]["value"], 1000);
+    assert_eq!(trained[0]["values"]["annual"]["value"], 200);
+    assert!(v["indicators"][1]["children"][0]["children"][0]["values"]
+        .get("annual")
+        .is_none());
+    assert_eq!(
+        v["indicators"][2]["children"][0]["children"][0]["values"]["annual"]["op"],
+        ">="
+    );
+    assert_eq!(v["unmapped"], json!([]));
+}
+
+#[test]
+fn other_template_columns_and_labels() {
+    let text = "部门整体支出绩效自评表\n预算单位\t某局\n绩效指标\t一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t完成值\t权重\t得分\t未完成原因分析\n\t产出指标\t数量指标\t场次\t≥\t4\t场\t5\t10\t10\t\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(v["form"], "self_evaluation");
+    assert_eq!(v["department"], "某局");
+    let keys: Vec<&str> = v["indicator_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "nature",
+            "annual",
+            "measure_unit",
+            "actual",
+            "weight",
+            "score",
+            "deviation_note"
+        ]
+    );
+    let leaf = &v["indicators"][0]["children"][0]["children"][0]["values"];
+    assert_eq!(leaf["annual"]["op"], ">=");
+    assert_eq!(leaf["annual"]["unit"], "场");
+    assert_eq!(leaf["actual"]["value"], 5);
+
+    let text = "项目支出绩效目标申报表\n项目名称\t乙\n预算部门\t某委\n绩效指标\t一级指标\t二级指标\t三级指标\t*指标值\t指标值类型（定量/定性）\t计量单位\t*指标解释\t*评(扣)分标准\n\t产出指标\t质量指标\t合格率\t95\t定量\t%\t合格数/总数\t每低1%扣1分\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(v["department"], "某委");
+    let keys: Vec<&str> = v["indicator_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["annual", "value_type", "measure_unit", "explanation", "standard"]
+    );
+    let leaf = &v["indicators"][0]["children"][0]["children"][0]["values"];
+    assert_eq!(leaf["annual"]["unit"], "%");
+    assert_eq!(leaf["standard"]["raw"], "每低1%扣1分");
+}
+
+#[test]
+fn amounts_with_units_and_a_single_column_budget() {
+    let text = "项目支出绩效目标申报表\n项目名称\t丙\n主管部门\t某局\n项目资金（万元）\t年度资金总额\t250万\n\t其中：财政拨款\t2000000元\n\t其他资金\t50\n";
+    let v = json(&records(text)[0]);
+    let items = &v["budget"]["blocks"][0]["items"];
+    assert_eq!(v["budget"]["blocks"][0]["heading"], "项目资金");
+    assert_eq!(items[0]["amount"], 250);
+    assert_eq!(items[1]["amount"], 2000000);
+    let warned: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned, ["amount_unit_mismatch"]);
+    assert_eq!(v["warnings"][0]["cell"], "C5");
+}
+
+#[test]
+fn one_archive_mixing_all_kinds_in_one_run() {
+    let dir = std::env::temp_dir().join(format!("declx-mixed-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("2023")).unwrap();
+    std::fs::write(dir.join("project.txt"), PROJECT).unwrap();
+    std::fs::write(dir.join("2023/integrated.csv"), INTEGRATED.replace('\t', ",")).unwrap();
+    let (gbk, _, _) = encoding_rs::GB18030.encode(SELF_EVALUATION);
+    std::fs::write(dir.join("2023/self.txt"), gbk).unwrap();
+    std::fs::copy("seeds/000_be24f91d7f1b64fe.txt", dir.join("seed.txt")).unwrap();
+    std::fs::copy("fixtures/seed_merged.ods", dir.join("seed.ods")).unwrap();
+    std::fs::copy(
+        "fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls",
+        dir.join("pku.xls"),
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("declx")
+        .unwrap()
+        .args(["extract", dir.to_str().unwrap(), "--jsonl", "-", "-q"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let recs: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let got: Vec<(String, String)> = recs
+        .iter()
+        .map(|r| {
+            let file = r["source"]["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            (file, r["form"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        ("integrated.csv", "department"),
+        ("self.txt", "self_evaluation"),
+        ("pku.xls", "project"),
+        ("pku.xls", "monitoring"),
+        ("pku.xls", "self_evaluation"),
+        ("project.txt", "project"),
+        ("seed.ods", "department"),
+        ("seed.txt", "department"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    assert_eq!(recs[1]["source"]["encoding"], "GB18030");
+    assert_eq!(recs[1]["info"]["总分"], "97.52");
+    assert_eq!(recs[0]["indicators"][0]["weight"], 50);
+}

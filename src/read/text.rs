@@ -65,9 +65,17 @@ fn decode_mixed(bytes: &[u8]) -> Option<String> {
     }
     let mut out = String::with_capacity(bytes.len());
     for l in lines {
-        match std::str::from_utf8(l) {
-            Ok(s) => out.push_str(s),
-            Err(_) => out.push_str(&GB18030.decode_without_bom_handling_and_without_replacement(l)?),
+        // A line may switch mid-way: its valid UTF-8 prefix, then GB18030.
+        let (head, tail) = match std::str::from_utf8(l) {
+            Ok(s) => (s, &[][..]),
+            Err(e) => (
+                std::str::from_utf8(&l[..e.valid_up_to()]).unwrap_or_default(),
+                &l[e.valid_up_to()..],
+            ),
+        };
+        out.push_str(head);
+        if !tail.is_empty() {
+            out.push_str(&GB18030.decode_without_bom_handling(tail).0);
         }
     }
     Some(out)
