@@ -65,17 +65,15 @@ fn decode_mixed(bytes: &[u8]) -> Option<String> {
     }
     let mut out = String::with_capacity(bytes.len());
     for l in lines {
-        // A line may switch mid-way: its valid UTF-8 prefix, then GB18030.
-        let (head, tail) = match std::str::from_utf8(l) {
-            Ok(s) => (s, &[][..]),
-            Err(e) => (
-                std::str::from_utf8(&l[..e.valid_up_to()]).unwrap_or_default(),
-                &l[e.valid_up_to()..],
-            ),
-        };
-        out.push_str(head);
-        if !tail.is_empty() {
-            out.push_str(&GB18030.decode_without_bom_handling(tail).0);
+        if let Ok(s) = std::str::from_utf8(l) {
+            out.push_str(s);
+        } else if let Some(s) = GB18030.decode_without_bom_handling_and_without_replacement(l) {
+            out.push_str(&s);
+        } else {
+            // The line itself switches: its valid UTF-8 prefix, then GB18030.
+            let cut = std::str::from_utf8(l).err().map_or(0, |e| e.valid_up_to());
+            out.push_str(std::str::from_utf8(&l[..cut]).unwrap_or_default());
+            out.push_str(&GB18030.decode_without_bom_handling(&l[cut..]).0);
         }
     }
     Some(out)
