@@ -42,6 +42,12 @@ pub fn is_placeholder(raw: &str) -> bool {
 }
 
 /// Parses one target cell.
+///
+/// ```
+/// let t = declx::values::parse_target("满意度不低于９０％");
+/// assert_eq!((t.metric.as_deref(), t.op, t.unit.as_deref()), (Some("满意度"), Some(">="), Some("%")));
+/// assert_eq!(t.value.unwrap().to_string(), "90");
+/// ```
 pub fn parse_target(raw: &str) -> Target {
     let raw = raw.trim();
     if is_placeholder(raw) {
@@ -235,6 +241,12 @@ pub struct Amount {
 
 /// Parses `4,972.33`, `0.00`, `250万`, `95.2%`; `Ok(None)` for blank or a
 /// placeholder, `Err(())` for text that is not an amount.
+///
+/// ```
+/// let a = declx::values::parse_amount("4,972.33").unwrap().unwrap();
+/// assert_eq!(a.value.to_string(), "4972.33");
+/// assert_eq!(declx::values::parse_amount("—"), Ok(None));
+/// ```
 #[allow(clippy::result_unit_err)]
 pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
     if is_placeholder(raw) {
