@@ -31,7 +31,30 @@ pub struct Options {
 
 /// Files extracted per parallel batch: keeps memory flat in the number of
 /// files and the output in input order, whatever the number of jobs.
-const CHUNK: usize = 64;
+const CHUNK: usize = 256;
+
+/// One file's records with their serialised forms, made on the worker
+/// threads so the writer only copies bytes.
+struct Prepared {
+    outcome: FileOutcome,
+    /// Pretty JSON per record, for `--out`.
+    pretty: Vec<Vec<u8>>,
+    /// One line per record, for `--jsonl`.
+    lines: Vec<Vec<u8>>,
+}
+
+fn prepare(path: &Path, opts: &Options) -> Result<Prepared, Error> {
+    let outcome = extract_guarded(path, &opts.limits)?;
+    let pretty = match opts.out {
+        Some(_) => outcome.records.iter().map(output::to_pretty).collect(),
+        None => Vec::new(),
+    };
+    let lines = match opts.jsonl {
+        Some(_) => outcome.records.iter().map(output::to_line).collect(),
+        None => Vec::new(),
+    };
+    Ok(Prepared { outcome, pretty, lines })
+}
 
 /// One file under catch_unwind: a panic is an internal error for that file only.
 fn extract_guarded(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
@@ -131,12 +154,8 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
     };
     let mut reports = Vec::with_capacity(files.len());
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<Result<FileOutcome, Error>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|f| extract_guarded(&f.path, &opts.limits))
-                .collect()
-        });
+        let results: Vec<Result<Prepared, Error>> =
+            pool.install(|| chunk.par_iter().map(|f| prepare(&f.path, opts)).collect());
         for (input, result) in chunk.iter().zip(results) {
             pb.inc(1);
             let report = write_outcome(input, result, opts, &mut namer, &mut totals, &mut jsonl, &mut flat, &pb)?;
@@ -173,7 +192,7 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
 #[allow(clippy::too_many_arguments)]
 fn write_outcome(
     input: &Input,
-    result: Result<FileOutcome, Error>,
+    result: Result<Prepared, Error>,
     opts: &Options,
     namer: &mut Namer,
     totals: &mut Totals,
@@ -190,19 +209,19 @@ fn write_outcome(
         error_code: None,
     };
     match result {
-        Ok(outcome) => {
+        Ok(Prepared { outcome, pretty, lines }) => {
             totals.ok += 1;
-            for r in &outcome.records {
+            for (i, r) in outcome.records.iter().enumerate() {
                 totals.records += 1;
                 totals.warnings += r.warnings.len();
                 let mut file = None;
-                if let Some(out) = &opts.out {
+                if let (Some(out), Some(bytes)) = (&opts.out, pretty.get(i)) {
                     let name = namer.name(r);
-                    output::write_atomic(&out.join(&name), &output::to_pretty(r))?;
+                    output::write_atomic(&out.join(&name), bytes)?;
                     file = Some(name);
                 }
-                if let Some(w) = jsonl.as_mut() {
-                    w.write_all(&output::to_line(r))?;
+                if let (Some(w), Some(line)) = (jsonl.as_mut(), lines.get(i)) {
+                    w.write_all(line)?;
                 }
                 if let Some(w) = flat.as_mut() {
                     w.write(r)?;

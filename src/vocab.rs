@@ -405,6 +405,26 @@ pub fn column_key(folded: &str) -> Option<&'static str> {
         .find(|(h, _)| *h == folded)
         .or_else(|| COLUMN_KEYS.iter().find(|(h, _)| *h == split_paren(folded).0))
         .map(|&(_, k)| k)
+        .or_else(|| target_key_by_words(split_paren(folded).0))
+}
+
+/// Target headers not in the table, by their words: 预期年度目标值 → annual,
+/// 实施期预期指标值 → period, 全年实际完成值 → actual.
+fn target_key_by_words(h: &str) -> Option<&'static str> {
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if has(&["完成值", "实际值", "实际完成"]) {
+        Some("actual")
+    } else if has(&["指标值", "目标值"]) {
+        if has(&["实施期", "实施周期", "中长期", "中期", "长期", "周期"]) {
+            Some("period")
+        } else if has(&["年度", "本年", "当年", "全年"]) {
+            Some("annual")
+        } else {
+            None
+        }
+    } else {
+        None
+    }
 }
 
 /// Headers that are the plain 指标值 (the only target column in some templates).
