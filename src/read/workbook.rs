@@ -29,13 +29,14 @@ impl SheetReader for WorkbookReader {
 impl WorkbookReader {
     fn read_unguarded(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
         let wb_err = |why: String| Error::new(path, ErrorKind::Workbook(why));
+        let mut xls_formats = xls_guard::NumberFormats::new();
         match self.0 {
             Format::Xlsx | Format::Ods => check_zip(bytes, limits).map_err(|e| Error::new(path, e))?,
             Format::Xls => {
                 if !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
                     return Err(wb_err(wrong_kind(bytes, "legacy XLS (OLE2)")));
                 }
-                xls_guard::check(bytes, super::MAX_DENSE_CELLS).map_err(wb_err)?;
+                xls_formats = xls_guard::check(bytes, super::MAX_DENSE_CELLS).map_err(wb_err)?;
             }
             Format::Text => unreachable!("text is not a workbook"),
         }
@@ -62,8 +63,22 @@ impl WorkbookReader {
                         .worksheet_range(&name)
                         .map_err(|e| wb_err(e.to_string()).in_sheet(&name))?;
                     let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                    let sheet = range_grid(&name, "xls", &range, &|_, _| None, limits)
-                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                    let sheet = range_grid(
+                        &name,
+                        "xls",
+                        &range,
+                        &|r, c| {
+                            let code = xls_formats.get(&(name.clone(), r, c))?;
+                            let v = range.get_value((r, c)).and_then(|d| match d {
+                                Data::Float(f) => Some(*f),
+                                Data::Int(i) => Some(*i as f64),
+                                _ => None,
+                            })?;
+                            zipxml::apply_format(v, code)
+                        },
+                        limits,
+                    )
+                    .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     grids.push(
                         sheet
                             .finish(merges, limits)

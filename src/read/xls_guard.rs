@@ -1,8 +1,11 @@
-//! A legacy XLS checked before calamine parses it. calamine trusts the
-//! sheet extents a BIFF8 stream declares (DIMENSIONS records, cell positions)
-//! and allocates them densely; damaged bytes can ask for terabytes, and a
-//! failed allocation aborts the process. The extents are read here first.
+//! A legacy XLS read before calamine parses it. calamine trusts the sheet
+//! extents a BIFF8 stream declares (DIMENSIONS records, cell positions) and
+//! allocates them densely; damaged bytes can ask for terabytes, and a failed
+//! allocation aborts the process, so the extents are checked here first.
+//! The same pass keeps what calamine drops: each number's format, so that a
+//! number shows the digits Excel shows.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 fn u16_at(d: &[u8], at: usize) -> Option<u32> {
@@ -56,8 +59,29 @@ fn declared_cells(d: &[u8]) -> u64 {
     rows.saturating_mul(cols)
 }
 
-/// Why the workbook must not reach calamine, if it must not.
-pub fn check(bytes: &[u8], max_dense: u64) -> Result<(), String> {
+/// Number format codes of numeric cells, by (sheet, row, col); General
+/// cells are left out.
+pub type NumberFormats = HashMap<(String, u32, u32), String>;
+
+/// A BIFF8 string: `cch` characters, a flags byte (bit 0: two bytes each).
+fn biff_string(d: &[u8], cch: usize) -> Option<String> {
+    let high = d.first()? & 1 == 1;
+    let body = d.get(1..)?;
+    if high {
+        let units: Vec<u16> = body
+            .chunks_exact(2)
+            .take(cch)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        Some(String::from_utf16_lossy(&units))
+    } else {
+        Some(body.iter().take(cch).map(|&b| char::from(b)).collect())
+    }
+}
+
+/// Reads the stream, refusing a workbook that must not reach calamine, and
+/// returns the number formats of its numeric cells.
+pub fn check(bytes: &[u8], max_dense: u64) -> Result<NumberFormats, String> {
     let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| format!("damaged OLE2 container: {e}"))?;
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
@@ -69,15 +93,65 @@ pub fn check(bytes: &[u8], max_dense: u64) -> Result<(), String> {
         .map_err(|e| format!("damaged Workbook stream: {e}"))?;
     let mut pos = 0usize;
     let mut extent = Extent::default();
+    let mut formats: HashMap<u32, String> = HashMap::new();
+    let mut xf_formats: Vec<u32> = Vec::new();
+    let mut sheet_at: HashMap<usize, String> = HashMap::new();
+    let mut sheet: Option<String> = None;
+    let mut out = NumberFormats::new();
     while pos + 4 <= stream.len() {
+        let start = pos;
         let typ = u16_at(&stream, pos).unwrap_or(0);
         let len = u16_at(&stream, pos + 2).unwrap_or(0) as usize;
         let data = &stream[(pos + 4).min(stream.len())..(pos + 4 + len).min(stream.len())];
         pos += 4 + len;
+        let mut number_at = |row: Option<u32>, col: Option<u32>, ixfe: Option<u32>| {
+            let (Some(r), Some(c), Some(x), Some(s)) = (row, col, ixfe, sheet.as_ref()) else {
+                return;
+            };
+            let Some(&ifmt) = xf_formats.get(x as usize) else {
+                return;
+            };
+            let code = formats
+                .get(&ifmt)
+                .cloned()
+                .unwrap_or_else(|| super::zipxml::builtin_format(ifmt).to_string());
+            if code != "General" {
+                out.insert((s.clone(), r, c), code);
+            }
+        };
+        match typ {
+            0x0085 => {
+                if let (Some(at), Some(&cch)) = (u32_at(data, 0), data.get(6)) {
+                    if let Some(name) = data.get(7..).and_then(|d| biff_string(d, cch as usize)) {
+                        sheet_at.insert(at as usize, name);
+                    }
+                }
+            }
+            0x041E => {
+                if let (Some(ifmt), Some(cch)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    if let Some(code) = data.get(4..).and_then(|d| biff_string(d, cch as usize)) {
+                        formats.insert(ifmt, code);
+                    }
+                }
+            }
+            0x00E0 => xf_formats.push(u16_at(data, 2).unwrap_or(0)),
+            0x0203 | 0x027E | 0x0006 => number_at(u16_at(data, 0), u16_at(data, 2), u16_at(data, 4)),
+            0x00BD => {
+                let (row, first) = (u16_at(data, 0), u16_at(data, 2).unwrap_or(0));
+                let n = data.len().saturating_sub(6) / 6;
+                for i in 0..n {
+                    number_at(row, Some(first + i as u32), u16_at(data, 4 + i * 6));
+                }
+            }
+            _ => {}
+        }
         match typ {
             // FILEPASS: the workbook is encrypted.
             0x002F => return Err("password-protected workbook".into()),
-            0x0809 => extent = Extent::default(),
+            0x0809 => {
+                extent = Extent::default();
+                sheet = sheet_at.get(&start).cloned();
+            }
             0x0200 => {
                 let declared = declared_cells(data);
                 if declared > max_dense {
@@ -110,7 +184,7 @@ pub fn check(bytes: &[u8], max_dense: u64) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -132,9 +206,73 @@ mod tests {
         assert!(declared_cells(&d) > MAX_DENSE_CELLS);
     }
 
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    /// A Workbook stream: globals (XF, FORMAT, BOUNDSHEET) and one sheet.
+    fn workbook(cells: &[(u16, u16, u16)]) -> Vec<u8> {
+        let mut globals = record(0x0809, &[0; 16]);
+        for ifmt in [0u16, 10, 164] {
+            let mut xf = vec![0, 0];
+            xf.extend(ifmt.to_le_bytes());
+            xf.extend([0; 16]);
+            globals.extend(record(0x00E0, &xf));
+        }
+        let code = "0.000";
+        let mut fmt = 164u16.to_le_bytes().to_vec();
+        fmt.extend((code.len() as u16).to_le_bytes());
+        fmt.push(0);
+        fmt.extend(code.as_bytes());
+        globals.extend(record(0x041E, &fmt));
+        let bound_len = 4 + 4 + 2 + 2 + 2; // record header + offset, flags, name
+        let sheet_at = globals.len() + bound_len + 4;
+        let mut bound = (sheet_at as u32).to_le_bytes().to_vec();
+        bound.extend([0, 0, 2, 0]);
+        bound.extend(b"S1");
+        globals.extend(record(0x0085, &bound));
+        globals.extend(record(0x000A, &[]));
+        assert_eq!(globals.len(), sheet_at);
+        let mut sheet = record(0x0809, &[0; 16]);
+        for &(row, col, xf) in cells {
+            let mut d = Vec::new();
+            for v in [row, col, xf] {
+                d.extend(v.to_le_bytes());
+            }
+            d.extend(0.9f64.to_le_bytes());
+            sheet.extend(record(0x0203, &d));
+        }
+        sheet.extend(record(0x000A, &[]));
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        {
+            let mut s = cf.create_stream("/Workbook").unwrap();
+            std::io::Write::write_all(&mut s, &globals).unwrap();
+            std::io::Write::write_all(&mut s, &sheet).unwrap();
+        }
+        cf.into_inner().into_inner()
+    }
+
+    #[test]
+    fn number_formats_by_cell() {
+        let bytes = workbook(&[(0, 0, 0), (1, 2, 1), (3, 1, 2)]);
+        let f = check(&bytes, MAX_DENSE_CELLS).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[&("S1".to_string(), 1, 2)], "0.00%");
+        assert_eq!(f[&("S1".to_string(), 3, 1)], "0.000");
+    }
+
+    #[test]
+    fn far_apart_cells_are_refused() {
+        let bytes = workbook(&[(0, 0, 0), (65_000, 60_000, 0)]);
+        assert!(check(&bytes, MAX_DENSE_CELLS).unwrap_err().contains("span"));
+    }
+
     #[test]
     fn the_real_fixture_passes() {
         let bytes = std::fs::read("fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls").unwrap();
-        assert_eq!(check(&bytes, MAX_DENSE_CELLS), Ok(()));
+        assert!(check(&bytes, MAX_DENSE_CELLS).is_ok());
     }
 }

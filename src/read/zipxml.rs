@@ -62,7 +62,7 @@ pub fn xlsx_formats(bytes: &[u8], limit: u64) -> Vec<String> {
         .collect()
 }
 
-fn builtin_format(id: u32) -> &'static str {
+pub(super) fn builtin_format(id: u32) -> &'static str {
     match id {
         1 => "0",
         2 => "0.00",
