@@ -1,6 +1,7 @@
 //! The `declx` command: parses arguments and calls the library.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use declx::inputs::Shard;
 use declx::read::Limits;
 use declx::run::{self, Options};
 use std::path::PathBuf;
@@ -20,43 +21,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Extract every form of the given files and directories (`-`: read paths from stdin).
-    Extract {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Write one JSON file per record plus _report.json here.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write all records as JSON Lines to this file (`-` for stdout).
-        #[arg(long)]
-        jsonl: Option<PathBuf>,
-        /// One row per 三级指标 to this file: `.csv` (UTF-8 with BOM) or `.jsonl`.
-        #[arg(long)]
-        flat: Option<PathBuf>,
-        /// Worker threads (default: all cores).
-        #[arg(long, short = 'j')]
-        jobs: Option<usize>,
-        /// Take only shard K of N (by a hash of each file's path below its input root).
-        #[arg(long, value_name = "K/N")]
-        shard: Option<declx::inputs::Shard>,
-        /// No progress bar and no summary on stderr.
-        #[arg(long, short = 'q')]
-        quiet: bool,
-        /// Largest input file, in MiB.
-        #[arg(long, default_value_t = 256)]
-        max_file_mb: u64,
-        /// Most non-empty cells per sheet.
-        #[arg(long, default_value_t = 2_000_000)]
-        max_cells: usize,
-        /// Most merged regions per sheet.
-        #[arg(long, default_value_t = 100_000)]
-        max_spans: usize,
-        /// Largest uncompressed size of a zip-based workbook, in MiB.
-        #[arg(long, default_value_t = 1024)]
-        max_unzipped_mb: u64,
-        /// Longest cell text kept, in KiB (longer text is cut, with a warning).
-        #[arg(long, default_value_t = 1024)]
-        max_cell_kb: usize,
-    },
+    Extract(ExtractArgs),
     /// Print the JSON Schema of a record.
     Schema,
     /// Print the reconstructed grid of a file: cells, merges, re-aligned rows.
@@ -68,9 +33,68 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct ExtractArgs {
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write one JSON file per record plus _report.json here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write all records as JSON Lines to this file (`-` for stdout).
+    #[arg(long)]
+    jsonl: Option<PathBuf>,
+    /// One row per 三级指标 to this file: `.csv` (UTF-8 with BOM) or `.jsonl`.
+    #[arg(long)]
+    flat: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// Take only shard K of N (by a hash of each file's path below its input root).
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// No progress bar and no summary on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Largest input file, in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_file_mb: u64,
+    /// Most non-empty cells per sheet.
+    #[arg(long, default_value_t = 2_000_000)]
+    max_cells: usize,
+    /// Most merged regions per sheet.
+    #[arg(long, default_value_t = 100_000)]
+    max_spans: usize,
+    /// Largest uncompressed size of a zip-based workbook, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    max_unzipped_mb: u64,
+    /// Longest cell text kept, in KiB (longer text is cut, with a warning).
+    #[arg(long, default_value_t = 1024)]
+    max_cell_kb: usize,
+}
+
+impl From<ExtractArgs> for Options {
+    fn from(a: ExtractArgs) -> Self {
+        Options {
+            inputs: a.paths,
+            out: a.out,
+            jsonl: a.jsonl,
+            flat: a.flat,
+            jobs: a.jobs,
+            shard: a.shard,
+            quiet: a.quiet,
+            limits: Limits {
+                max_file_bytes: a.max_file_mb << 20,
+                max_cells: a.max_cells,
+                max_spans: a.max_spans,
+                max_unzipped_bytes: a.max_unzipped_mb << 20,
+                max_cell_bytes: a.max_cell_kb << 10,
+            },
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Schema => {
             println!(
                 "{}",
@@ -88,51 +112,24 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Extract {
-            paths,
-            out,
-            jsonl,
-            flat,
-            jobs,
-            shard,
-            quiet,
-            max_file_mb,
-            max_cells,
-            max_spans,
-            max_unzipped_mb,
-            max_cell_kb,
-        } => {
-            if out.is_none() && jsonl.is_none() && flat.is_none() {
+        Command::Extract(args) => {
+            if args.out.is_none() && args.jsonl.is_none() && args.flat.is_none() {
                 eprintln!("declx: nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE");
                 return ExitCode::from(1);
             }
-            let opts = Options {
-                inputs: paths,
-                out,
-                jsonl,
-                flat,
-                jobs,
-                shard,
-                quiet,
-                limits: Limits {
-                    max_file_bytes: max_file_mb << 20,
-                    max_cells,
-                    max_spans,
-                    max_unzipped_bytes: max_unzipped_mb << 20,
-                    max_cell_bytes: max_cell_kb << 10,
-                },
-            };
+            let opts = Options::from(args);
             match run::run(&opts) {
-                Ok(report) => {
-                    let t = &report.totals;
-                    if !quiet {
+                Ok(report) if report.totals.failed > 0 => {
+                    if !opts.quiet {
                         eprintln!("{}", report.summary());
                     }
-                    if t.failed > 0 {
-                        ExitCode::from(2)
-                    } else {
-                        ExitCode::SUCCESS
+                    ExitCode::from(2)
+                }
+                Ok(report) => {
+                    if !opts.quiet {
+                        eprintln!("{}", report.summary());
                     }
+                    ExitCode::SUCCESS
                 }
                 Err(e) => {
                     eprintln!("declx: {e}");

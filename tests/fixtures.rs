@@ -1,5 +1,7 @@
 //! The committed workbook fixtures, asserted field by field.
 
+mod common;
+use common::column_keys;
 use declx::read::Limits;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -97,12 +99,7 @@ fn real_project_workbook() {
     assert_eq!(m["form"], "monitoring");
     assert_eq!(m["year"], 2019);
     assert_eq!(m["overall_goal"], "完成校园足球运动技术动画20集的设计制作与播出");
-    let keys: Vec<&str> = m["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(m);
     assert_eq!(
         keys,
         [
@@ -160,12 +157,7 @@ fn real_project_workbook() {
     assert_eq!(s["form"], "self_evaluation");
     assert_eq!(s["department"], "教育部");
     assert_eq!(s["overall_goal"], "完成校园足球运动技术动画20集的设计制作与播出");
-    let keys: Vec<&str> = s["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(s);
     assert_eq!(keys, ["annual", "actual", "weight", "score", "deviation_note"]);
     assert_eq!(s["info"]["总分"], "0");
 }

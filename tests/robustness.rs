@@ -4,6 +4,7 @@
 
 mod common;
 use common::seed_form::seed_cells;
+use common::{is_template_label, strings};
 use declx::grid::{Grid, GridBuilder};
 use declx::read::{read_bytes, Format, Limits};
 use declx::values::parse_target;
@@ -210,27 +211,6 @@ fn apply(edits: &[Edit]) -> Grid {
         has_layout: true,
         ..Grid::default()
     }
-}
-
-fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
-    match v {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Number(n) => out.push(n.to_string()),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
-}
-
-fn is_template_label(text: &str) -> bool {
-    use declx::vocab::{self, fold};
-    let f = fold(text);
-    vocab::section(&f).is_some()
-        || vocab::field(&f).is_some()
-        || vocab::level_header(&f).is_some()
-        || vocab::column_key(&f).is_some()
-        || vocab::task_field(&f).is_some()
-        || vocab::is_amount_header(&f)
 }
 
 proptest! {

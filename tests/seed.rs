@@ -1,8 +1,9 @@
 //! The seed form: its full golden record, its re-encodings, and the
 //! nothing-lost invariant.
 
+mod common;
+use common::{is_template_label, strings};
 use declx::read::{read_bytes, Format, Limits};
-use declx::vocab::{self, fold};
 use serde_json::Value;
 use std::path::Path;
 
@@ -84,27 +85,6 @@ fn csv_with_quoting_gives_the_same_record() {
     assert!(String::from_utf8_lossy(&bytes).contains("\"4,972.33\""));
     let v = record_of(Path::new("seed.csv"), &bytes);
     assert_eq!(without_source(v), base);
-}
-
-fn strings(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::String(s) => out.push(s.clone()),
-        Value::Number(n) => out.push(n.to_string()),
-        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
-}
-
-/// Template labels are consumed as labels; everything else must reappear.
-fn is_template_label(text: &str) -> bool {
-    let f = fold(text);
-    vocab::section(&f).is_some()
-        || vocab::field(&f).is_some()
-        || vocab::level_header(&f).is_some()
-        || vocab::column_key(&f).is_some()
-        || vocab::task_field(&f).is_some()
-        || vocab::is_amount_header(&f)
 }
 
 #[test]

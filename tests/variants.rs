@@ -1,7 +1,7 @@
 //! Template variants across years and form kinds, asserted field by field.
 
 mod common;
-use common::{json, records};
+use common::{column_keys, json, records};
 use serde_json::{json, Value};
 
 fn names(v: &Value) -> Vec<String> {
@@ -99,12 +99,7 @@ fn integrated_system_columns_give_op_and_unit() {
     assert_eq!(v["info"]["财政供养人员数"], "120");
     assert_eq!(v["info"]["下属二级单位数"], "5");
     assert_eq!(v["budget"]["unit"], "万元");
-    let keys: Vec<&str> = v["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(&v);
     assert_eq!(keys, ["nature", "annual", "measure_unit"]);
     assert_eq!(names(&v["indicators"]), ["产出指标", "效益指标", "满意度指标"]);
     assert_eq!(v["indicators"][0]["weight"], 50);
@@ -165,12 +160,7 @@ fn self_evaluation_form() {
     assert_eq!(v["info"]["总分"], "97.52");
     assert_eq!(v["info"]["总分/分值"], "100");
     assert_eq!(v["info"]["自评等级"], "优");
-    let keys: Vec<&str> = v["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(&v);
     assert_eq!(keys, ["annual", "actual", "weight", "score", "deviation_note"]);
     let leaf = &v["indicators"][1]["children"][0]["children"][0]["values"];
     assert_eq!(leaf["deviation_note"]["raw"], "部分指标未达预期");
@@ -243,12 +233,7 @@ fn other_template_columns_and_labels() {
     let v = json(&records(text)[0]);
     assert_eq!(v["form"], "self_evaluation");
     assert_eq!(v["department"], "某局");
-    let keys: Vec<&str> = v["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(&v);
     assert_eq!(
         keys,
         [
@@ -269,12 +254,7 @@ fn other_template_columns_and_labels() {
     let text = "项目支出绩效目标申报表\n项目名称\t乙\n预算部门\t某委\n绩效指标\t一级指标\t二级指标\t三级指标\t*指标值\t指标值类型（定量/定性）\t计量单位\t*指标解释\t*评(扣)分标准\n\t产出指标\t质量指标\t合格率\t95\t定量\t%\t合格数/总数\t每低1%扣1分\n";
     let v = json(&records(text)[0]);
     assert_eq!(v["department"], "某委");
-    let keys: Vec<&str> = v["indicator_columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["key"].as_str().unwrap())
-        .collect();
+    let keys = column_keys(&v);
     assert_eq!(
         keys,
         ["annual", "value_type", "measure_unit", "explanation", "standard"]
