@@ -5,11 +5,9 @@ use crate::record::{Target, TargetKind, Term};
 use crate::vocab::{self, COMPARATORS, GRADES, PLACEHOLDERS, TRAILING_COMPARATORS, UNITS};
 use regex::Regex;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::LazyLock;
-
-static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?").expect("number regex"));
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
@@ -135,23 +133,27 @@ fn parse_range(raw: &str, norm: &str) -> Option<Target> {
     Some(t)
 }
 
+/// Units by their first character, longest first.
+static UNITS_BY_FIRST: LazyLock<HashMap<char, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: HashMap<char, Vec<&'static str>> = HashMap::new();
+    for u in UNITS {
+        if let Some(c) = u.chars().next() {
+            m.entry(c).or_default().push(u);
+        }
+    }
+    for v in m.values_mut() {
+        v.sort_by_key(|u| std::cmp::Reverse(u.chars().count()));
+    }
+    m
+});
+
 /// The longest unit starting at `at`.
 fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
     let rest = &chars[at.min(chars.len())..];
-    let first = *rest.first()?;
-    if first.is_ascii_digit() || first.is_whitespace() {
-        return None;
-    }
-    UNITS
+    let candidates = UNITS_BY_FIRST.get(rest.first()?)?;
+    candidates
         .iter()
-        .filter(|u| {
-            let mut n = 0;
-            u.chars().all(|c| {
-                n += 1;
-                rest.get(n - 1) == Some(&c)
-            })
-        })
-        .max_by_key(|u| u.len())
+        .find(|u| starts_with_chars(rest, u))
         .map(|u| (u.to_string(), u.chars().count()))
 }
 
@@ -163,58 +165,93 @@ fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// The end of the number starting at `i`: digits, optional `,ddd` groups
+/// (each followed by a non-digit), optional `.digits`.
+fn number_end(c: &[char], i: usize) -> usize {
+    let digits_from = |mut j: usize| {
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let mut end = digits_from(i);
+    if end - i <= 3 {
+        while end + 3 < c.len() + 1 && c.get(end) == Some(&',') && digits_from(end + 1) == end + 4 {
+            end += 4;
+        }
+    }
+    if c.get(end) == Some(&'.') && c.get(end + 1).is_some_and(char::is_ascii_digit) {
+        end = digits_from(end + 1);
+    }
+    end
+}
+
+fn ends_with_chars(hay: &[char], word: &str) -> bool {
+    let n = word.chars().count();
+    hay.len() >= n && hay[hay.len() - n..].iter().copied().eq(word.chars())
+}
+
+fn starts_with_chars(hay: &[char], word: &str) -> bool {
+    let mut it = hay.iter();
+    word.chars().all(|w| it.next() == Some(&w))
+}
+
 fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
     let raw_chars: Vec<char> = raw.chars().collect();
-    let norm_chars: Vec<char> = norm.chars().collect();
-    // Byte offsets in `norm` → char positions.
-    let char_pos = |byte: usize| norm[..byte].chars().count();
+    let c: Vec<char> = norm.chars().collect();
     let mut terms = Vec::new();
     let mut prev_end = 0usize;
-    for m in NUMBER.find_iter(norm) {
-        let (start, end) = (char_pos(m.start()), char_pos(m.end()));
-        // Digits glued to letters (2023年度, A1) or a year are not targets.
-        if start > 0 && norm_chars[start - 1].is_ascii_alphabetic() {
+    let mut i = 0usize;
+    while i < c.len() {
+        if !c[i].is_ascii_digit() {
+            i += 1;
             continue;
         }
-        let after: String = norm_chars[end..].iter().take(2).collect();
-        if m.as_str().len() == 4 && (after.starts_with('年') || after.starts_with("届")) {
+        let (start, end) = (i, number_end(&c, i));
+        i = end;
+        // Digits glued to letters (A1), part of a date or version, or a year
+        // (2023年) are not targets.
+        if start > 0 && (c[start - 1].is_ascii_alphabetic() || c[start - 1] == '.') {
             continue;
         }
-        if start > 0
-            && (norm_chars[start - 1] == '.'
-                || norm_chars[start - 1] == '-' && start > 1 && norm_chars[start - 2].is_ascii_digit())
-        {
+        if start > 1 && c[start - 1] == '-' && c[start - 2].is_ascii_digit() {
             continue;
         }
-        let Ok(value) = Decimal::from_str(&m.as_str().replace(',', "")) else {
+        if end - start == 4 && matches!(c.get(end), Some('年' | '届')) {
+            continue;
+        }
+        let digits: String = c[start..end].iter().filter(|&&d| d != ',').collect();
+        let Ok(value) = Decimal::from_str(&digits) else {
             continue;
         };
         let clause_start = (prev_end..start)
             .rev()
-            .find(|&i| is_clause_break(norm_chars[i]))
-            .map_or(prev_end, |i| i + 1);
-        let before: String = norm_chars[clause_start..start].iter().collect();
-        let before_trim = before.trim_end();
+            .find(|&k| is_clause_break(c[k]))
+            .map_or(prev_end, |k| k + 1);
+        let mut before_end = start;
+        while before_end > clause_start && c[before_end - 1] == ' ' {
+            before_end -= 1;
+        }
+        let before = &c[clause_start..before_end];
         let mut op = None;
-        let mut metric_end = clause_start + before_trim.chars().count();
-        for (word, sym) in COMPARATORS {
-            if before_trim.ends_with(word) {
-                op = Some(*sym);
-                metric_end -= word.chars().count();
-                break;
-            }
+        let mut metric_end = before_end;
+        if let Some((word, sym)) = COMPARATORS.iter().find(|(w, _)| ends_with_chars(before, w)) {
+            op = Some(*sym);
+            metric_end -= word.chars().count();
         }
         let mut pos = end;
-        while pos < norm_chars.len() && norm_chars[pos] == ' ' {
+        while pos < c.len() && c[pos] == ' ' {
             pos += 1;
         }
-        let unit = unit_at(&norm_chars, pos).map(|(_, n)| {
+        let unit = unit_at(&c, pos).map(|(_, n)| {
             let u: String = raw_chars[pos..pos + n].iter().collect();
             pos += n;
             vocab::fold(&u).replace('％', "%")
         });
-        let tail: String = norm_chars[pos..].iter().take(3).collect();
-        if let Some((word, sym)) = TRAILING_COMPARATORS.iter().find(|(w, _)| tail.starts_with(w)) {
+        if let Some((word, sym)) = TRAILING_COMPARATORS
+            .iter()
+            .find(|(w, _)| starts_with_chars(&c[pos..], w))
+        {
             if op.is_none() {
                 op = Some(*sym);
             }
@@ -227,6 +264,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
             unit,
         });
         prev_end = pos;
+        i = i.max(pos);
     }
     terms
 }

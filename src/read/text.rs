@@ -135,17 +135,66 @@ fn has_runaway_quote(grid_rows: &[crate::grid::Row], delimiter: u8) -> bool {
 /// Rows of the text, and the cells whose text was cut at the cell limit.
 type Split = (Vec<crate::grid::Row>, Vec<CellRef>);
 
+/// Collects the non-empty cells of records under the cell limits.
+struct CellSink<'l> {
+    builder: GridBuilder,
+    cells: usize,
+    truncated: Vec<CellRef>,
+    limits: &'l Limits,
+}
+
+impl CellSink<'_> {
+    fn record<'f>(&mut self, row: u32, fields: impl Iterator<Item = &'f str>) -> std::result::Result<(), String> {
+        for (col, field) in fields.enumerate() {
+            if field.trim().is_empty() {
+                continue;
+            }
+            self.cells += 1;
+            if self.cells > self.limits.max_cells {
+                return Err(format!(
+                    "more than {} non-empty cells (--max-cells)",
+                    self.limits.max_cells
+                ));
+            }
+            let col = u32::try_from(col).map_err(|_| "too many columns".to_string())?;
+            if field.len() > self.limits.max_cell_bytes {
+                let mut cut = self.limits.max_cell_bytes;
+                while !field.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                self.builder.push(row, col, &field[..cut]);
+                self.truncated.push(CellRef::new(row, col));
+            } else {
+                self.builder.push(row, col, field);
+            }
+        }
+        Ok(())
+    }
+}
+
 fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> std::result::Result<Split, String> {
+    let mut sink = CellSink {
+        builder: GridBuilder::default(),
+        cells: 0,
+        truncated: Vec::new(),
+        limits,
+    };
+    if !quoting || !text.contains('"') {
+        // Without quotes a record is a line and a field is what lies between
+        // delimiters; the csv reader's set-up would cost more than the split.
+        let breaks: &[char] = if text.contains('\n') { &['\n'] } else { &['\r'] };
+        for (i, line) in text.split(breaks).enumerate() {
+            let row = u32::try_from(i).map_err(|_| "too many lines".to_string())?;
+            sink.record(row, line.trim_end_matches('\r').split(delimiter as char))?;
+        }
+        return Ok((sink.builder.finish(), sink.truncated));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .quoting(quoting)
         .from_reader(text.as_bytes());
-    let mut builder = GridBuilder::default();
     let mut record = csv::StringRecord::new();
-    let mut cells = 0usize;
-    let mut truncated = Vec::new();
     let mut lines = LineCounter::new(text);
     loop {
         match reader.read_record(&mut record) {
@@ -156,29 +205,9 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> s
         // csv reports a record after blank lines at the first blank line;
         // a spreadsheet row is the line where the record's text starts.
         let start = record.position().map_or(0, |p| p.byte() as usize);
-        let row = lines.row_of(start);
-        for (col, field) in record.iter().enumerate() {
-            if field.trim().is_empty() {
-                continue;
-            }
-            cells += 1;
-            if cells > limits.max_cells {
-                return Err(format!("more than {} non-empty cells (--max-cells)", limits.max_cells));
-            }
-            let col = u32::try_from(col).map_err(|_| "too many columns".to_string())?;
-            if field.len() > limits.max_cell_bytes {
-                let mut cut = limits.max_cell_bytes;
-                while !field.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                builder.push(row, col, &field[..cut]);
-                truncated.push(CellRef::new(row, col));
-            } else {
-                builder.push(row, col, field);
-            }
-        }
+        sink.record(lines.row_of(start), record.iter())?;
     }
-    Ok((builder.finish(), truncated))
+    Ok((sink.builder.finish(), sink.truncated))
 }
 
 /// Line numbers of byte offsets met in increasing order, counted once.
