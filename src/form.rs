@@ -357,6 +357,7 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
             sections.push(SectionRows {
                 kind: Section::Indicators,
                 label: row,
+                // No label cell: the column left of the table stands for it.
                 label_col: first.col.saturating_sub(1),
                 rows: Vec::new(),
             });
