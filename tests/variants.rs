@@ -336,3 +336,25 @@ fn one_archive_mixing_all_kinds_in_one_run() {
     assert_eq!(recs[1]["info"]["总分"], "97.52");
     assert_eq!(recs[0]["indicators"][0]["weight"], 50);
 }
+
+#[test]
+fn template_of_2019_with_income_and_expense_pairs() {
+    let text = "部门整体支出绩效目标申报表\n（2019年度）\n部门（单位）名称\t某区民政局\n年度主要任务\t任务名称\t主要内容\n\t社会救助\t做好低保工作\n年度预算（万元）\t按收入性质分\t金额\t按支出性质分\t金额\n\t财政拨款\t900.00\t基本支出\t800.00\n\t其他资金\t100.00\t项目支出\t200.00\n年度总体目标\t保障困难群众基本生活。\n年度绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n\t产出指标\t数量指标\t救助人次\t≥5000人次\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(v["form"], "department");
+    assert_eq!(v["year"], 2019);
+    assert_eq!(v["department"], "某区民政局");
+    assert_eq!(v["key_tasks"][0]["name"], "社会救助");
+    assert_eq!(v["key_tasks"][0]["content"], "做好低保工作");
+    assert_eq!(v["budget"]["unit"], "万元");
+    let headings: Vec<&str> = v["budget"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(headings, ["按收入性质分", "按支出性质分"]);
+    assert_eq!(v["budget"]["blocks"][1]["items"][1]["label"], "项目支出");
+    assert_eq!(v["overall_goal"], "保障困难群众基本生活。");
+    assert_eq!(v["unmapped"], json!([]));
+}
