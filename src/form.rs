@@ -4,14 +4,13 @@
 use crate::budget;
 use crate::checks;
 use crate::error::ErrorKind;
+use crate::fields::{self, Fields};
 use crate::grid::{column_name, CellRef, Grid, Row};
 use crate::indicators;
 use crate::layout::{self, FormRows};
-use crate::record::{
-    Budget, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, Warning, SCHEMA_VERSION,
-};
-use crate::values;
-use crate::vocab::{self, fold, FormKind, Section, TaskField};
+use crate::record::{Budget, LabelMap, Record, Source, Unmapped, Warning, SCHEMA_VERSION};
+use crate::sections::{self, SectionRows};
+use crate::vocab::{self, fold, FormKind, Section};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -137,23 +136,9 @@ fn kind_from_labels(rows: &[Row]) -> Option<FormKind> {
     }
 }
 
-/// Rows of one labelled section, as met on the form.
-struct SectionRows<'a> {
-    kind: Section,
-    label: &'a Row,
-    label_col: u32,
-    rows: Vec<&'a Row>,
-}
-
+/// What a form's reading accumulates besides the sections' own fields.
 struct Builder {
-    kind: FormKind,
-    department: Option<String>,
-    dept_fallback: Option<String>,
-    unit: Option<String>,
-    /// A `单位：万元` line: the money unit of the budget.
-    money_unit: Option<String>,
-    project: LabelMap,
-    info: LabelMap,
+    fields: Fields,
     claims: Claims,
     warnings: Warnings,
 }
@@ -204,20 +189,13 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
         return Err(FormMiss::None);
     }
     let mut b = Builder {
-        kind,
-        department: None,
-        dept_fallback: None,
-        unit: None,
-        money_unit: None,
-        project: LabelMap::default(),
-        info,
+        fields: Fields::new(kind, info),
         claims,
         warnings,
     };
-
     b.claims.part = "field";
     for r in heading_rows {
-        read_pairs(r, None, &mut b);
+        fields::read_pairs(r, None, &mut b.fields, &mut b.claims);
     }
     let sections = walk_sections(body, &mut b);
     let mut budget = Budget::default();
@@ -238,13 +216,13 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
                 &mut b.warnings,
             ),
             Section::Goal => {
-                if let Some(g) = read_goal(s, &mut b) {
+                if let Some(g) = sections::read_goal(s, &mut b.fields.info, &mut b.claims) {
                     overall_goal = Some(g);
                 }
             }
-            Section::KeyTasks => key_tasks.extend(read_key_tasks(s, &mut b.claims, &mut b.warnings)),
+            Section::KeyTasks => key_tasks.extend(sections::read_key_tasks(s, &mut b.claims, &mut b.warnings)),
             Section::OtherTasks => {
-                let t = texts_after_label(s, &mut b.claims);
+                let t = sections::texts_after_label(s, &mut b.claims);
                 if !t.is_empty() {
                     other_tasks = Some(t.join("\n"));
                 }
@@ -258,9 +236,9 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
                 &mut b.warnings,
             ),
             Section::BasicInfo => {
-                read_pairs(s.label, Some(s.label_col), &mut b);
+                fields::read_pairs(s.label, Some(s.label_col), &mut b.fields, &mut b.claims);
                 for r in &s.rows {
-                    read_pairs(r, None, &mut b);
+                    fields::read_pairs(r, None, &mut b.fields, &mut b.claims);
                 }
             }
         }
@@ -279,19 +257,19 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     }
 
     if budget.unit.is_none() {
-        budget.unit = b.money_unit.clone();
+        budget.unit = b.fields.money_unit.clone();
     }
-    let subtitle = b.info.get("subtitle").unwrap_or_default().to_string();
+    let subtitle = b.fields.info.get("subtitle").unwrap_or_default().to_string();
     let year =
         year_of_form(&title, &subtitle).or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
-    let department = b.department.clone().or(b.dept_fallback.clone());
+    let department = b.fields.department.clone().or(b.fields.dept_fallback.clone());
     let unmapped = unmapped_cells(&rows, &b.claims);
     let mut warnings = b.warnings;
     for n in &grid.notes {
         warn(&mut warnings, n.code, n.cell, n.detail.clone());
     }
     for (k, v) in std::mem::take(&mut table.totals) {
-        b.info.insert(k, v);
+        b.fields.info.insert(k, v);
     }
     let (indicator_columns, indicators) = table.finish();
     let mut record = Record {
@@ -300,9 +278,9 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
         title,
         year,
         department,
-        unit: b.unit,
-        project: (kind == FormKind::Project || !b.project.is_empty()).then_some(b.project),
-        info: b.info,
+        unit: b.fields.unit,
+        project: (kind == FormKind::Project || !b.fields.project.is_empty()).then_some(b.fields.project),
+        info: b.fields.info,
         budget,
         overall_goal,
         key_tasks,
@@ -382,8 +360,8 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
             continue;
         }
         let in_table = open.is_some_and(|i| first.col > sections[i].label_col);
-        if !in_table && is_field_row(row) {
-            read_pairs(row, None, b);
+        if !in_table && fields::is_field_row(row) {
+            fields::read_pairs(row, None, &mut b.fields, &mut b.claims);
             if open.is_some_and(|i| sections[i].kind != Section::BasicInfo) {
                 open = None;
             }
@@ -391,286 +369,10 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
         }
         match open {
             Some(i) => sections[i].rows.push(row),
-            None => read_pairs(row, None, b),
+            None => fields::read_pairs(row, None, &mut b.fields, &mut b.claims),
         }
     }
     sections
-}
-
-/// A row starting with a header-field label, or with `label：value`.
-fn is_field_row(row: &Row) -> bool {
-    let Some(first) = row.first() else {
-        return false;
-    };
-    let f = fold(&first.text);
-    vocab::field(&f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
-}
-
-/// `填报人：张三` → (填报人, 张三); the label must be short.
-fn colon_pair(text: &str) -> Option<(&str, &str)> {
-    let i = text.find([':', '：'])?;
-    let (label, rest) = text.split_at(i);
-    let value = rest.trim_start_matches([':', '：']).trim();
-    let label = label.trim();
-    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
-}
-
-/// Reads `label | value | label | value …` and `label：value` cells of a row.
-fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Builder) {
-    let cells: Vec<_> = row
-        .cells
-        .iter()
-        .filter(|c| Some(c.col) != skip_col && !b.claims.has(row.index, c.col))
-        .collect();
-    let mut i = 0;
-    while i < cells.len() {
-        let c = cells[i];
-        let f = fold(&c.text);
-        let known = vocab::field(&f);
-        if known.is_none() {
-            if let Some((label, value)) = colon_pair(&c.text) {
-                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
-                    b.claims.take(row, c.col);
-                    if !value.is_empty() {
-                        set_field(b, label, value.to_string());
-                    } else if let Some(next) = cells.get(i + 1) {
-                        b.claims.take(row, next.col);
-                        set_field(b, label, next.text.clone());
-                        i += 1;
-                    }
-                    i += 1;
-                    continue;
-                }
-            }
-        }
-        let next = cells.get(i + 1).filter(|n| vocab::field(&fold(&n.text)).is_none());
-        let label_like = known.is_some()
-            || (next.is_some() && f.chars().count() <= 12 && !values::looks_numeric(&c.text) && !c.text.contains('\n'));
-        match (label_like, next) {
-            (true, Some(n)) => {
-                b.claims.take(row, c.col);
-                b.claims.take(row, n.col);
-                set_field(b, &c.text, n.text.clone());
-                // A filled merge repeats the value across the row.
-                let mut j = i + 2;
-                while j < cells.len() && cells[j].text == n.text {
-                    j += 1;
-                }
-                i = j;
-            }
-            (true, None) if known.is_some() => {
-                b.claims.take(row, c.col);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-}
-
-fn set_field(b: &mut Builder, label: &str, value: String) {
-    let clean = vocab::clean_label(label);
-    let folded_label = fold(label);
-    if folded_label.trim_start_matches('(').ends_with("单位") {
-        let v = fold(&value);
-        let v = v.trim_end_matches(')');
-        if matches!(v, "万元" | "元" | "亿元" | "千元") {
-            b.money_unit.get_or_insert_with(|| v.to_string());
-            return;
-        }
-    }
-    match vocab::field(&folded_label) {
-        Some(vocab::Field::Department) => {
-            if b.department.is_none() {
-                b.department = Some(value);
-            } else {
-                b.info.insert(clean, value);
-            }
-        }
-        Some(vocab::Field::ParentDepartment) => {
-            if b.kind != FormKind::Department && b.department.is_none() {
-                b.department = Some(value);
-            } else {
-                if b.dept_fallback.is_none() {
-                    b.dept_fallback = Some(value.clone());
-                }
-                b.info.insert(clean, value);
-            }
-        }
-        Some(vocab::Field::Unit) => {
-            if b.unit.is_none() {
-                b.unit = Some(value);
-            } else {
-                b.info.insert(clean, value);
-            }
-        }
-        Some(vocab::Field::ProjectName) => b.project.insert("name".into(), value),
-        Some(vocab::Field::Project) => b.project.insert(clean, value),
-        Some(vocab::Field::Info) | None => {
-            if fold(label) == "填报单位" && b.dept_fallback.is_none() {
-                b.dept_fallback = Some(value.clone());
-            }
-            b.info.insert(clean, value)
-        }
-    }
-}
-
-/// Texts to the right of the label and in the section's rows, in order.
-fn texts_after_label(s: &SectionRows<'_>, claims: &mut Claims) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for row in std::iter::once(s.label).chain(s.rows.iter().copied()) {
-        for c in row.cells.iter().filter(|c| c.col > s.label_col) {
-            claims.take(row, c.col);
-            if out.last() != Some(&c.text) {
-                out.push(c.text.clone());
-            }
-        }
-    }
-    out
-}
-
-/// The goal section: one text, or parts under sub-labels (实施期目标 /
-/// 年度目标; self-evaluation: 预期目标 / 实际完成情况, the latter to `info`).
-fn read_goal(s: &SectionRows<'_>, b: &mut Builder) -> Option<OverallGoal> {
-    use vocab::GoalPart;
-    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
-    let mut parts: Vec<(GoalPart, u32, usize, String)> = Vec::new();
-    for (ri, row) in all.iter().enumerate() {
-        for c in row.cells.iter().filter(|c| c.col > s.label_col) {
-            if let Some(p) = vocab::goal_part(&fold(&c.text)) {
-                parts.push((p, c.col, ri, c.text.clone()));
-            }
-        }
-    }
-    if parts.is_empty() {
-        let texts = texts_after_label(s, &mut b.claims);
-        return (!texts.is_empty()).then(|| OverallGoal::Text(texts.join("\n")));
-    }
-    let (mut annual, mut period, mut expected) = (None, None, None);
-    for (part, col, ri, label) in &parts {
-        let row = all[*ri];
-        b.claims.take(row, *col);
-        let next_part_col = parts
-            .iter()
-            .filter(|p| p.2 == *ri && p.1 > *col)
-            .map(|p| p.1)
-            .min()
-            .unwrap_or(u32::MAX);
-        let beside = row
-            .cells
-            .iter()
-            .find(|c| c.col > *col && c.col < next_part_col && vocab::goal_part(&fold(&c.text)).is_none());
-        let text = if let Some(c) = beside {
-            b.claims.take(row, c.col);
-            Some(c.text.clone())
-        } else {
-            // A header above its text: the text sits below, in the same column.
-            let mut texts = Vec::new();
-            for below in &all[ri + 1..] {
-                if let Some(c) = below.cells.iter().find(|c| c.col == *col) {
-                    if vocab::goal_part(&fold(&c.text)).is_some() {
-                        break;
-                    }
-                    b.claims.take(below, c.col);
-                    texts.push(c.text.clone());
-                }
-            }
-            (!texts.is_empty()).then(|| texts.join("\n"))
-        };
-        match part {
-            GoalPart::Annual => annual = annual.or(text),
-            GoalPart::Period => period = period.or(text),
-            GoalPart::Expected => expected = expected.or(text),
-            GoalPart::Actual => {
-                if let Some(t) = text {
-                    b.info.insert(vocab::clean_label(label), t);
-                }
-            }
-        }
-    }
-    if parts.iter().any(|p| matches!(p.0, GoalPart::Annual | GoalPart::Period)) {
-        Some(OverallGoal::Split { annual, period })
-    } else {
-        expected.map(OverallGoal::Text)
-    }
-}
-
-fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut Warnings) -> Vec<KeyTask> {
-    let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
-    // Header row: the first row naming at least two task columns.
-    let mut columns: Vec<(u32, TaskField)> = Vec::new();
-    let mut data_from = 0;
-    for (i, row) in all.iter().enumerate() {
-        let cols: Vec<(u32, TaskField)> = row
-            .cells
-            .iter()
-            .filter(|c| c.col > s.label_col)
-            .filter_map(|c| vocab::task_field(&fold(&c.text)).map(|f| (c.col, f)))
-            .collect();
-        if cols.len() >= 2 {
-            claims.take_row(row);
-            claims.take(row, s.label_col);
-            columns = cols;
-            data_from = i + 1;
-            break;
-        }
-    }
-    if columns.is_empty() {
-        let start = s.label_col + 1;
-        columns = [TaskField::Name, TaskField::Content, TaskField::Funds, TaskField::Goal]
-            .into_iter()
-            .enumerate()
-            .map(|(i, f)| (start + i as u32, f))
-            .collect();
-    }
-    let mut tasks = Vec::new();
-    for row in &all[data_from..] {
-        // Repeated header after a page break.
-        if row
-            .cells
-            .iter()
-            .filter(|c| vocab::task_field(&fold(&c.text)).is_some())
-            .count()
-            >= 2
-        {
-            claims.take_row(row);
-            continue;
-        }
-        let mut t = KeyTask {
-            name: None,
-            content: None,
-            funds: None,
-            expected_goal: None,
-            cell: String::new(),
-        };
-        let mut any = false;
-        for &(col, field) in &columns {
-            let Some(text) = row.get(col) else { continue };
-            claims.take(row, col);
-            any = true;
-            if t.cell.is_empty() {
-                t.cell = row.at(col).to_string();
-            }
-            let text = text.to_string();
-            match field {
-                TaskField::Name => t.name = Some(text),
-                TaskField::Content => t.content = Some(text),
-                TaskField::Goal => t.expected_goal = Some(text),
-                TaskField::Funds => match values::parse_amount(&text) {
-                    Ok(a) => t.funds = a.map(|a| Number(a.value)),
-                    Err(()) => warn(
-                        warnings,
-                        "amount_not_numeric",
-                        Some(row.at(col)),
-                        format!("key task funds {text:?} is not a number"),
-                    ),
-                },
-            }
-        }
-        if any {
-            tasks.push(t);
-        }
-    }
-    tasks
 }
 
 /// Non-empty cells nobody claimed; a cell repeating a claimed neighbour's

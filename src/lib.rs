@@ -9,6 +9,7 @@
 pub mod budget;
 pub mod checks;
 pub mod error;
+pub mod fields;
 pub mod flat;
 pub mod form;
 pub mod grid;
@@ -20,6 +21,7 @@ pub mod output;
 pub mod read;
 pub mod record;
 pub mod run;
+pub mod sections;
 pub mod values;
 pub mod vocab;
 
