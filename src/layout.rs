@@ -94,7 +94,8 @@ struct Frame {
 /// The level columns of an indicator header row: 一级指标 once, then each
 /// 二级/三级 pair (the national project template has two, side by side).
 pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
-    if !row.cells.iter().any(|c| c.text.contains('指') || c.text.contains('标')) {
+    // Level headers are short and say 指标 (perhaps spaced out: 一 级 指 标).
+    if !row.cells.iter().any(|c| c.text.len() <= 60 && c.text.contains('标')) {
         return None;
     }
     let mut l1 = None;
