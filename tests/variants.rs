@@ -358,3 +358,17 @@ fn template_of_2019_with_income_and_expense_pairs() {
     assert_eq!(v["overall_goal"], "保障困难群众基本生活。");
     assert_eq!(v["unmapped"], json!([]));
 }
+
+#[test]
+fn header_cells_spaced_out() {
+    let text = "部门整体支出绩效目标申报表\n部门名称\t某局\n绩 效 指 标\t一 级 指 标\t二 级 指 标\t三 级 指 标\t年 度 指 标 值\n\t产出指标\t数量指标\t场次\t4场\n";
+    let v = json(&records(text)[0]);
+    assert_eq!(
+        v["indicator_columns"],
+        json!([{"key": "annual", "header": "年 度 指 标 值"}])
+    );
+    assert_eq!(
+        v["indicators"][0]["children"][0]["children"][0]["values"]["annual"]["value"],
+        4
+    );
+}
