@@ -1,7 +1,7 @@
 //! The committed workbook fixtures, asserted field by field.
 
 mod common;
-use common::column_keys;
+use common::{budget_headings, column_keys};
 use declx::read::Limits;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -72,12 +72,7 @@ fn real_project_workbook() {
         json!({"name": "2019年210青少年校园足球扶持资金", "项目周期": "1年"})
     );
     assert_eq!(p["budget"]["unit"], "万元");
-    let headings: Vec<&str> = p["budget"]["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["heading"].as_str().unwrap())
-        .collect();
+    let headings = budget_headings(p);
     assert_eq!(headings, ["中期资金总额", "年度资金总额"]);
     let labels: Vec<&str> = p["budget"]["blocks"][1]["items"]
         .as_array()
@@ -116,12 +111,7 @@ fn real_project_workbook() {
             "备注"
         ]
     );
-    let headings: Vec<&str> = m["budget"]["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["heading"].as_str().unwrap())
-        .collect();
+    let headings = budget_headings(m);
     assert_eq!(headings, ["年初预算数", "1-7月执行数", "1-7月执行率", "全年预计执行数"]);
     assert_eq!(
         m["budget"]["blocks"][0]["items"][0],

@@ -1,7 +1,7 @@
 //! Template variants across years and form kinds, asserted field by field.
 
 mod common;
-use common::{column_keys, json, records};
+use common::{budget_headings, column_keys, json, records};
 use serde_json::{json, Value};
 
 fn names(v: &Value) -> Vec<String> {
@@ -143,12 +143,7 @@ fn self_evaluation_form() {
     let v = json(&records(SELF_EVALUATION)[0]);
     assert_eq!(v["form"], "self_evaluation");
     assert_eq!(v["department"], "某区卫生健康局");
-    let headings: Vec<&str> = v["budget"]["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["heading"].as_str().unwrap())
-        .collect();
+    let headings = budget_headings(&v);
     assert_eq!(
         headings,
         ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
@@ -347,12 +342,7 @@ fn template_of_2019_with_income_and_expense_pairs() {
     assert_eq!(v["key_tasks"][0]["name"], "社会救助");
     assert_eq!(v["key_tasks"][0]["content"], "做好低保工作");
     assert_eq!(v["budget"]["unit"], "万元");
-    let headings: Vec<&str> = v["budget"]["blocks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["heading"].as_str().unwrap())
-        .collect();
+    let headings = budget_headings(&v);
     assert_eq!(headings, ["按收入性质分", "按支出性质分"]);
     assert_eq!(v["budget"]["blocks"][1]["items"][1]["label"], "项目支出");
     assert_eq!(v["overall_goal"], "保障困难群众基本生活。");

@@ -49,3 +49,13 @@ pub fn column_keys(v: &serde_json::Value) -> Vec<String> {
         .map(|c| c["key"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The headings of a record's budget blocks.
+pub fn budget_headings(v: &serde_json::Value) -> Vec<String> {
+    v["budget"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["heading"].as_str().unwrap().to_string())
+        .collect()
+}
