@@ -112,10 +112,6 @@ impl Grid {
         self.rows.iter().map(|r| r.cells.len()).sum()
     }
 
-    /// The merged span whose top-left cell is `at`, if any.
-    pub fn span_at(&self, at: CellRef) -> Option<&Span> {
-        self.spans.iter().find(|s| s.first == at)
-    }
 }
 
 /// Cell text as declx keeps it: CR/LF folded to `\n`, trimmed at both ends
