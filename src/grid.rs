@@ -111,7 +111,6 @@ impl Grid {
     pub fn cell_count(&self) -> usize {
         self.rows.iter().map(|r| r.cells.len()).sum()
     }
-
 }
 
 /// Cell text as declx keeps it: CR/LF folded to `\n`, trimmed at both ends

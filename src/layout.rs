@@ -41,11 +41,39 @@ pub fn title_text(row: &Row) -> Option<&str> {
     (others.len() <= 2 && others.iter().all(|t| t.chars().count() <= 24)).then_some(first.text.as_str())
 }
 
+/// The grid's rows without the copies some writers (legacy XLS among them)
+/// store in the covered cells of a merged region: the region is one cell.
+fn without_covered_copies(grid: &Grid) -> Vec<Row> {
+    let mut rows = grid.rows.clone();
+    if grid.spans.is_empty() {
+        return rows;
+    }
+    let text_at = |rows: &[Row], r: u32, c: u32| -> Option<String> {
+        let i = rows.binary_search_by_key(&r, |row| row.index).ok()?;
+        rows[i].get(c).map(str::to_string)
+    };
+    for span in &grid.spans {
+        let Some(top) = text_at(&rows, span.first.row, span.first.col) else {
+            continue;
+        };
+        let from = rows.partition_point(|row| row.index < span.first.row);
+        for row in rows[from..].iter_mut().take_while(|row| row.index <= span.last.row) {
+            row.cells.retain(|c| {
+                let inside = c.col >= span.first.col && c.col <= span.last.col;
+                let top_left = row.index == span.first.row && c.col == span.first.col;
+                !(inside && !top_left && c.text == top)
+            });
+        }
+    }
+    rows.retain(|r| !r.cells.is_empty());
+    rows
+}
+
 /// Splits a grid into forms. Rows before the first title belong to the first
 /// form; with no title at all the whole grid is one candidate form.
 pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
-    let starts: Vec<usize> = grid
-        .rows
+    let rows = without_covered_copies(grid);
+    let starts: Vec<usize> = rows
         .iter()
         .enumerate()
         .filter(|(_, r)| title_text(r).is_some())
@@ -54,15 +82,15 @@ pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
     let mut forms = Vec::new();
     if starts.is_empty() {
         forms.push(FormRows {
-            rows: grid.rows.clone(),
+            rows: rows.clone(),
             has_title: false,
             warnings: Vec::new(),
         });
     } else {
         for (n, &s) in starts.iter().enumerate() {
             let from = if n == 0 { 0 } else { s };
-            let to = starts.get(n + 1).copied().unwrap_or(grid.rows.len());
-            let mut rows: Vec<Row> = grid.rows[from..to].to_vec();
+            let to = starts.get(n + 1).copied().unwrap_or(rows.len());
+            let mut rows: Vec<Row> = rows[from..to].to_vec();
             // Stray rows above the first title stay in the form, after its title.
             if n == 0 && s > 0 {
                 let title = rows.remove(s);
@@ -266,6 +294,34 @@ mod tests {
         assert_eq!(rows[7].get(1), Some("成本指标"));
         assert_eq!(forms[0].warnings.len(), 3);
         assert_eq!(forms[0].warnings[0].cell.as_deref(), Some("A4"));
+    }
+
+    #[test]
+    fn copies_in_covered_cells_are_one_merged_cell() {
+        let mut g = grid(&[
+            "部门整体支出绩效目标申报表\t部门整体支出绩效目标申报表",
+            "绩效指标\t甲",
+            "绩效指标\t乙",
+            "丙\t丁",
+        ]);
+        g.has_layout = true;
+        g.spans = vec![
+            crate::grid::Span {
+                first: CellRef::new(0, 0),
+                last: CellRef::new(0, 1),
+            },
+            crate::grid::Span {
+                first: CellRef::new(1, 0),
+                last: CellRef::new(3, 0),
+            },
+        ];
+        let forms = split_forms(&g);
+        let rows = &forms[0].rows;
+        assert_eq!(rows[0].cells.len(), 1);
+        assert_eq!(rows[2].get(0), None);
+        assert_eq!(rows[2].get(1), Some("乙"));
+        // A different text inside a region is kept: it is not a copy.
+        assert_eq!(rows[3].get(0), Some("丙"));
     }
 
     #[test]
