@@ -220,7 +220,7 @@ pub fn ods_layout(bytes: &[u8], limit: u64) -> OdsLayout {
                 if (cols > 1 || rows > 1) && is_cell {
                     out.spans.entry(sheet.clone()).or_default().push(Span {
                         first: CellRef::new(row, col),
-                        last: CellRef::new(row + rows - 1, col + cols - 1),
+                        last: CellRef::new(row.saturating_add(rows - 1), col.saturating_add(cols - 1)),
                     });
                 }
                 let repeat = num(&e, "table:number-columns-repeated");
