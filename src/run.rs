@@ -84,26 +84,39 @@ fn progress(total: usize, quiet: bool) -> ProgressBar {
 }
 
 /// A file written under a temp name and renamed into place when complete.
+/// A target that exists and is not a regular file (`/dev/null`, a named
+/// pipe) is written directly: renaming over it would replace the device.
 struct PendingFile {
-    tmp: PathBuf,
+    /// Where the bytes go now; the target itself when written directly.
+    path: PathBuf,
     target: PathBuf,
 }
 
 impl PendingFile {
     fn new(target: &Path) -> Self {
+        let special = fs::metadata(target).is_ok_and(|m| !m.is_file());
+        if special {
+            return PendingFile {
+                path: target.to_path_buf(),
+                target: target.to_path_buf(),
+            };
+        }
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let dir = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         PendingFile {
-            tmp: dir.join(format!(".{name}.{}.tmp", std::process::id())),
+            path: dir.join(format!(".{name}.{}.tmp", std::process::id())),
             target: target.to_path_buf(),
         }
     }
 
     fn commit(self) -> io::Result<()> {
-        fs::rename(&self.tmp, &self.target)
+        if self.path == self.target {
+            return Ok(());
+        }
+        fs::rename(&self.path, &self.target)
     }
 }
 
@@ -126,7 +139,7 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         Some(p) if p.as_os_str() == "-" => Some(Box::new(io::BufWriter::new(io::stdout().lock()))),
         Some(p) => {
             let f = PendingFile::new(p);
-            let w = io::BufWriter::new(fs::File::create(&f.tmp)?);
+            let w = io::BufWriter::new(fs::File::create(&f.path)?);
             pending.push(f);
             Some(Box::new(w))
         }
@@ -135,7 +148,7 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
     let mut flat = match &opts.flat {
         Some(p) => {
             let f = PendingFile::new(p);
-            let w = FlatWriter::create(&f.tmp, p)?;
+            let w = FlatWriter::create(&f.path, p)?;
             pending.push(f);
             Some(w)
         }

@@ -279,3 +279,28 @@ fn every_kind_of_damage_beside_good_files() {
     assert!(codes("open_quote.txt").contains(&"unbalanced_quote".to_string()));
     assert!(codes("mixed.txt").contains(&"mixed_encoding".to_string()));
 }
+
+#[test]
+fn a_pipe_or_device_target_is_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tmp("fifo");
+    let fifo = dir.join("records.fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let o = run(&["extract", "seeds", "--jsonl", fifo.to_str().unwrap(), "-q"]);
+    assert!(o.status.success());
+    // Checked before joining: a replaced pipe would leave the reader blocked.
+    assert!(
+        fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the pipe was replaced by a file"
+    );
+    let text = reader.join().unwrap();
+    assert_eq!(text.lines().count(), 1);
+}
