@@ -342,6 +342,21 @@ fn find_or_push(nodes: &mut Vec<IndicatorNode>, name: String, weight: Option<Dec
     nodes.len() - 1
 }
 
+/// A row below no 一级指标: its nodes go under an unnamed root, with a warning.
+fn open_unnamed_root(
+    roots: &mut Vec<IndicatorNode>,
+    h: &mut Half,
+    warnings: &mut Warnings,
+    code: &'static str,
+    at: crate::grid::CellRef,
+    detail: String,
+) -> usize {
+    warn(warnings, code, Some(at), detail);
+    let p = find_or_push(roots, String::new(), None);
+    h.open.0 = Some(p);
+    p
+}
+
 fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
     let [l1, l2, l3] = table.halves[half].levels;
     let roots = &mut table.roots;
@@ -360,15 +375,8 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
         let parent = match h.open.0 {
             Some(p) => p,
             None => {
-                warn(
-                    warnings,
-                    "category_without_parent",
-                    Some(row.at(l2)),
-                    format!("二级指标 {t:?} has no 一级指标 above it"),
-                );
-                let p = find_or_push(roots, String::new(), None);
-                h.open.0 = Some(p);
-                p
+                let detail = format!("二级指标 {t:?} has no 一级指标 above it");
+                open_unnamed_root(roots, h, warnings, "category_without_parent", row.at(l2), detail)
             }
         };
         let siblings = roots[parent].children_mut();
@@ -413,14 +421,8 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
         (Some(p), Some(c)) => roots[p].children_mut()[c].children_mut(),
         (Some(p), None) => roots[p].children_mut(),
         (None, _) => {
-            warn(
-                warnings,
-                "indicator_without_category",
-                Some(row.at(l3)),
-                format!("三级指标 {name:?} has no category"),
-            );
-            let p = find_or_push(roots, String::new(), None);
-            h.open.0 = Some(p);
+            let detail = format!("三级指标 {name:?} has no category");
+            let p = open_unnamed_root(roots, h, warnings, "indicator_without_category", row.at(l3), detail);
             roots[p].children_mut()
         }
     };
