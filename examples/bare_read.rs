@@ -9,6 +9,10 @@ use rayon::prelude::*;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
+// The same allocator as the declx binary, so the ratio compares work, not malloc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     entries.sort();
