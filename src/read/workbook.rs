@@ -44,11 +44,15 @@ impl WorkbookReader {
         match self.0 {
             Format::Xlsx => {
                 let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| wb_err(describe_xlsx(e)))?;
-                let formats = zipxml::xlsx_formats(bytes, limits.max_unzipped_bytes);
+                let mut parts = zipxml::XlsxParts::open(bytes, limits.max_unzipped_bytes);
+                let formats = parts.formats();
                 for name in wb.sheet_names() {
                     let sheet = xlsx_sheet(&mut wb, &name, &formats, limits)
                         .map_err(|e| Error::new(path, e).in_sheet(&name))?;
-                    let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                    let merges = match parts.merges(&name) {
+                        Some(spans) => spans.iter().map(span_dimensions).collect(),
+                        None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+                    };
                     grids.push(
                         sheet
                             .finish(merges, limits)
@@ -113,11 +117,7 @@ impl WorkbookReader {
                     let merges = layout
                         .spans
                         .get(&name)
-                        .map(|v| {
-                            v.iter()
-                                .map(|s| Dimensions::new((s.first.row, s.first.col), (s.last.row, s.last.col)))
-                                .collect()
-                        })
+                        .map(|v| v.iter().map(span_dimensions).collect())
                         .unwrap_or_default();
                     grids.push(
                         sheet
@@ -130,6 +130,10 @@ impl WorkbookReader {
         }
         Ok(grids)
     }
+}
+
+fn span_dimensions(s: &Span) -> Dimensions {
+    Dimensions::new((s.first.row, s.first.col), (s.last.row, s.last.col))
 }
 
 /// One XLSX sheet streamed cell by cell: memory follows the real cells, not

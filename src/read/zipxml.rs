@@ -1,6 +1,6 @@
-//! What calamine 0.38 does not expose, read from the workbook's own XML:
-//! XLSX number formats (so a number keeps the digits Excel shows) and ODS
-//! merged regions.
+//! What calamine 0.38 does not expose, or reads twice, taken from the
+//! workbook's own XML: XLSX number formats (so a number keeps the digits
+//! Excel shows) and merged regions, ODS merged regions.
 
 use crate::grid::{CellRef, Span};
 use quick_xml::events::{BytesStart, Event};
@@ -23,43 +23,167 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
-/// The number format code of each cell style (`s` attribute) of an XLSX.
-pub fn xlsx_formats(bytes: &[u8], limit: u64) -> Vec<String> {
-    let Some(xml) = zip_entry(bytes, "xl/styles.xml", limit) else {
-        return Vec::new();
-    };
-    let mut custom: HashMap<u32, String> = HashMap::new();
-    let mut xf_ids: Vec<u32> = Vec::new();
-    let mut reader = Reader::from_str(&xml);
-    let mut in_xfs = false;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
-                "numFmt" => {
-                    if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
-                        if let Ok(id) = id.parse() {
-                            custom.insert(id, code);
-                        }
+/// An XLSX opened once for the parts calamine reads slowly or not at all:
+/// number formats, and merged regions without a second parse of the sheet.
+pub struct XlsxParts<'a> {
+    zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    /// Sheet name → its part, e.g. `xl/worksheets/sheet1.xml`.
+    sheets: HashMap<String, String>,
+    limit: u64,
+}
+
+impl<'a> XlsxParts<'a> {
+    pub fn open(bytes: &'a [u8], limit: u64) -> Self {
+        let mut parts = XlsxParts {
+            zip: zip::ZipArchive::new(Cursor::new(bytes)).ok(),
+            sheets: HashMap::new(),
+            limit,
+        };
+        parts.sheets = parts.sheet_parts();
+        parts
+    }
+
+    fn entry(&mut self, name: &str) -> Option<Vec<u8>> {
+        let f = self.zip.as_mut()?.by_name(name).ok()?;
+        let mut out = Vec::new();
+        f.take(self.limit).read_to_end(&mut out).ok()?;
+        Some(out)
+    }
+
+    fn sheet_parts(&mut self) -> HashMap<String, String> {
+        let mut targets: HashMap<String, String> = HashMap::new();
+        if let Some(rels) = self.entry("xl/_rels/workbook.xml.rels") {
+            each_start(&rels, |e| {
+                if e.local_name().as_ref() == "Relationship" {
+                    if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
+                        let path = match target.strip_prefix('/') {
+                            Some(abs) => abs.to_string(),
+                            None => format!("xl/{target}"),
+                        };
+                        targets.insert(id, path);
                     }
                 }
-                "cellXfs" => in_xfs = true,
-                "xf" if in_xfs => xf_ids.push(attr(&e, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+            });
+        }
+        let mut sheets = HashMap::new();
+        if let Some(wb) = self.entry("xl/workbook.xml") {
+            each_start(&wb, |e| {
+                if e.local_name().as_ref() == "sheet" {
+                    let id = e
+                        .attributes()
+                        .flatten()
+                        .find(|a| a.key.local_name().as_ref() == "id")
+                        .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()));
+                    if let (Some(name), Some(path)) = (attr(e, "name"), id.and_then(|id| targets.get(&id))) {
+                        sheets.insert(name, path.clone());
+                    }
+                }
+            });
+        }
+        sheets
+    }
+
+    /// The number format code of each cell style (`s` attribute).
+    pub fn formats(&mut self) -> Vec<String> {
+        let Some(xml) = self.entry("xl/styles.xml") else {
+            return Vec::new();
+        };
+        let mut custom: HashMap<u32, String> = HashMap::new();
+        let mut xf_ids: Vec<u32> = Vec::new();
+        let mut reader = Reader::from_reader(&xml[..]);
+        let mut in_xfs = false;
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                    "numFmt" => {
+                        if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
+                            if let Ok(id) = id.parse() {
+                                custom.insert(id, code);
+                            }
+                        }
+                    }
+                    "cellXfs" => in_xfs = true,
+                    "xf" if in_xfs => xf_ids.push(attr(&e, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0)),
+                    _ => {}
+                },
+                Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+                Ok(Event::Eof) | Err(_) => break,
                 _ => {}
-            },
-            Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
+            }
+        }
+        xf_ids
+            .into_iter()
+            .map(|id| {
+                custom
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| builtin_format(id).to_string())
+            })
+            .collect()
+    }
+
+    /// The merged regions of a sheet, or `None` when its part is not found
+    /// or is damaged. `<mergeCells>` follows `<sheetData>`, so only that
+    /// element is parsed: calamine's own call parses the whole sheet again.
+    pub fn merges(&mut self, sheet: &str) -> Option<Vec<Span>> {
+        let part = self.sheets.get(sheet)?.clone();
+        let xml = self.entry(&part)?;
+        let after_data = memchr::memmem::rfind(&xml, b"sheetData>").map_or(0, |i| i + b"sheetData>".len());
+        let Some(name_at) = memchr::memmem::find(&xml[after_data..], b"mergeCells").map(|i| after_data + i) else {
+            return Some(Vec::new());
+        };
+        let open = memchr::memrchr(b'<', &xml[..name_at])?;
+        let mut spans = Vec::new();
+        let mut reader = Reader::from_reader(&xml[open..]);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "mergeCell" => {
+                    if let Some(span) = attr(&e, "ref").as_deref().and_then(span_of_a1) {
+                        spans.push(span);
+                    }
+                }
+                Ok(Event::End(e)) if e.local_name().as_ref() == "mergeCells" => break,
+                Ok(Event::Eof) => break,
+                Err(_) => return None,
+                _ => {}
+            }
+        }
+        Some(spans)
+    }
+}
+
+/// Calls `f` on every start or empty tag of a small XML part.
+fn each_start(xml: &[u8], mut f: impl FnMut(&BytesStart<'_>)) {
+    let mut reader = Reader::from_reader(xml);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => f(&e),
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
     }
-    xf_ids
-        .into_iter()
-        .map(|id| {
-            custom
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| builtin_format(id).to_string())
-        })
-        .collect()
+}
+
+/// `B2:D4` (or a single `B2`) as a span.
+fn span_of_a1(a1: &str) -> Option<Span> {
+    let (first, last) = a1.split_once(':').unwrap_or((a1, a1));
+    let (first, last) = (cell_of_a1(first)?, cell_of_a1(last)?);
+    (first.row <= last.row && first.col <= last.col).then_some(Span { first, last })
+}
+
+fn cell_of_a1(a1: &str) -> Option<CellRef> {
+    let a1 = a1.trim().trim_start_matches('$');
+    let split = a1.find(|c: char| !c.is_ascii_alphabetic())?;
+    let (letters, digits) = a1.split_at(split);
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b.to_ascii_uppercase() - b'A' + 1))
+        - 1;
+    let row: u32 = digits.trim_start_matches('$').parse().ok()?;
+    Some(CellRef::new(row.checked_sub(1)?, col))
 }
 
 pub(super) fn builtin_format(id: u32) -> &'static str {
@@ -255,5 +379,64 @@ mod tests {
         assert_eq!(apply_format(12.0, "General"), None);
         assert_eq!(apply_format(45292.0, "yyyy-mm-dd"), None);
         assert_eq!(apply_format(3.0, "0\"人\"").as_deref(), Some("3人"));
+    }
+
+    #[test]
+    fn a1_ranges_become_spans() {
+        let span = span_of_a1("B2:D14").unwrap();
+        assert_eq!((span.first, span.last), (CellRef::new(1, 1), CellRef::new(13, 3)));
+        let span = span_of_a1("$AA$10:$AB$10").unwrap();
+        assert_eq!((span.first, span.last), (CellRef::new(9, 26), CellRef::new(9, 27)));
+        assert_eq!(span_of_a1("C3").map(|s| s.last), Some(CellRef::new(2, 2)));
+        assert!(span_of_a1("D4:B2").is_none());
+        assert!(span_of_a1("A0:B2").is_none());
+        assert!(span_of_a1("ABCD1").is_none());
+    }
+
+    /// A minimal XLSX whose sheet part has a namespace prefix and a sheet
+    /// name that differs from its file name.
+    fn package(sheet_xml: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        let parts = [
+            (
+                "xl/workbook.xml",
+                r#"<workbook xmlns:r="R"><sheets><sheet name="表1" sheetId="1" r:id="rId7"/></sheets></workbook>"#,
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<Relationships><Relationship Id="rId7" Target="/xl/worksheets/data.xml"/></Relationships>"#,
+            ),
+            ("xl/worksheets/data.xml", sheet_xml),
+        ];
+        for (name, text) in parts {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn merges_are_read_after_the_sheet_data() {
+        let bytes = package(
+            r#"<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>mergeCells &lt;mergeCell ref="Z9:Z99"/&gt;</x:t></x:is></x:c></x:row></x:sheetData><x:mergeCells count="2"><x:mergeCell ref="A1:C1"/><x:mergeCell ref="A2:A5"/></x:mergeCells><x:pageMargins/></x:worksheet>"#,
+        );
+        let mut parts = XlsxParts::open(&bytes, 1 << 20);
+        let spans = parts.merges("表1").unwrap();
+        let got: Vec<_> = spans.iter().map(|s| (s.first, s.last)).collect();
+        assert_eq!(
+            got,
+            [
+                (CellRef::new(0, 0), CellRef::new(0, 2)),
+                (CellRef::new(1, 0), CellRef::new(4, 0))
+            ]
+        );
+        assert!(
+            parts.merges("Sheet2").is_none(),
+            "an unknown sheet falls back to calamine"
+        );
+        let bytes = package(r#"<worksheet><sheetData/></worksheet>"#);
+        assert_eq!(XlsxParts::open(&bytes, 1 << 20).merges("表1").map(|v| v.len()), Some(0));
     }
 }
