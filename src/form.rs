@@ -12,14 +12,15 @@ use crate::record::{Budget, LabelMap, Record, Source, Unmapped, Warning, SCHEMA_
 use crate::sections::{self, SectionRows};
 use crate::vocab::{self, fold, FormKind, Section};
 use regex::Regex;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;
 
 /// Cells a field has taken, with the part of the form that took them;
 /// everything else of the form is `unmapped`.
 #[derive(Debug, Default)]
 pub struct Claims {
-    taken: HashMap<(u32, u32), &'static str>,
+    // Looked up for every cell by every stage: Fx, not SipHash.
+    taken: FxHashMap<(u32, u32), &'static str>,
     /// The part of the form being read: what `take` records.
     pub part: &'static str,
 }
@@ -378,7 +379,7 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
 /// Non-empty cells nobody claimed; a cell repeating a claimed neighbour's
 /// text (left or above: a merge saved "unmerged and filled") is not lost.
 fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
-    let mut covered: HashSet<(u32, u32)> = HashSet::new();
+    let mut covered: FxHashSet<(u32, u32)> = FxHashSet::default();
     let mut out = Vec::new();
     let mut ordered: Vec<&Row> = rows.iter().collect();
     ordered.sort_by_key(|r| r.index);

@@ -10,8 +10,7 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     if s.len() > MAX_LABEL_BYTES {
         return Cow::Borrowed("");
     }
-    let clean = s.chars().all(|c| !crate::grid::is_blank(c) && half_width(c) == c);
-    if clean {
+    if s.bytes().all(plainly_kept) || s.chars().all(|c| !crate::grid::is_blank(c) && half_width(c) == c) {
         return Cow::Borrowed(s.trim_start_matches('*').trim_end_matches(':'));
     }
     let mut out = String::with_capacity(s.len());
@@ -23,6 +22,13 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     }
     let t = out.trim_start_matches('*').trim_end_matches(':');
     Cow::Owned(t.to_string())
+}
+
+/// Whether a byte can start no blank and no full-width form: ASCII other than
+/// whitespace, UTF-8 continuation bytes, and the lead bytes of most CJK.
+/// Checked before decoding, since nearly every cell passes.
+fn plainly_kept(b: u8) -> bool {
+    !(b.is_ascii_whitespace() || b == 0x0B || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
 }
 
 /// Longer cell text is never a label or a title.
@@ -726,3 +732,24 @@ pub const UNITS: &[&str] = &[
     "GB",
     "TB",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte-level shortcut in `fold` agrees with folding char by char,
+    /// over every character in the planes the forms use.
+    #[test]
+    fn fold_shortcut_misses_no_blank_or_full_width_form() {
+        let slow = |s: &str| -> String {
+            let kept: String = s.chars().filter(|c| !crate::grid::is_blank(*c)).map(half_width).collect();
+            kept.trim_start_matches('*').trim_end_matches(':').to_string()
+        };
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let s = format!("*数{c}量:");
+            assert_eq!(fold(&s), slow(&s), "U+{:04X}", c as u32);
+        }
+        assert_eq!(fold("　一 级\n指标："), "一级指标");
+        assert_eq!(fold("【产出】"), "[产出]");
+    }
+}
