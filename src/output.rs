@@ -85,7 +85,7 @@ pub fn record_stem(r: &Record) -> String {
 }
 
 /// A short suffix that depends only on where the record came from.
-fn stable_suffix(r: &Record) -> String {
+pub fn stable_suffix(r: &Record) -> String {
     let mut h = Sha256::new();
     h.update(r.source.path.as_bytes());
     h.update([0]);
@@ -103,13 +103,17 @@ pub struct Namer {
 
 impl Namer {
     pub fn name(&mut self, r: &Record) -> String {
-        let stem = record_stem(r);
+        self.name_for(&record_stem(r), &stable_suffix(r))
+    }
+
+    /// The name for a record known by its `record_stem` and `stable_suffix`.
+    pub fn name_for(&mut self, stem: &str, suffix: &str) -> String {
         let mut name = format!("{stem}.json");
         if !self.taken.insert(name.to_lowercase()) {
-            name = format!("{stem}_{}.json", stable_suffix(r));
+            name = format!("{stem}_{suffix}.json");
             let mut n = 2;
             while !self.taken.insert(name.to_lowercase()) {
-                name = format!("{stem}_{}_{n}.json", stable_suffix(r));
+                name = format!("{stem}_{suffix}_{n}.json");
                 n += 1;
             }
         }
@@ -124,9 +128,15 @@ pub fn to_pretty(r: &impl Serialize) -> Vec<u8> {
 }
 
 pub fn to_line(r: &Record) -> Vec<u8> {
-    let mut v = serde_json::to_vec(r).expect("records serialise");
-    v.push(b'\n');
-    v
+    // Serialised into a reused buffer, then copied once at its final size:
+    // growing a fresh Vec by doubling was most of the serialiser's cost.
+    thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        serde_json::to_writer(&mut *buf, r).expect("records serialise");
+        buf.push(b'\n');
+        buf.clone()
+    })
 }
 
 /// The outcome of one input, as listed in `_report.json`.

@@ -36,24 +36,46 @@ const CHUNK: usize = 256;
 /// One file's records with their serialised forms, made on the worker
 /// threads so the writer only copies bytes.
 struct Prepared {
-    outcome: FileOutcome,
-    /// Pretty JSON per record, for `--out`.
-    pretty: Vec<Vec<u8>>,
-    /// One line per record, for `--jsonl`.
-    lines: Vec<Vec<u8>>,
+    records: Vec<PreparedRecord>,
+    skipped_sheets: Vec<(String, String)>,
+}
+
+/// What the writer needs of one record, made on the worker thread so the
+/// record itself is dropped there (freeing across threads was costly).
+struct PreparedRecord {
+    report: RecordReport,
+    warnings: usize,
+    /// `record_stem` and `stable_suffix`, for the file name under `--out`.
+    name: Option<(String, String)>,
+    /// Pretty JSON, for `--out`.
+    pretty: Option<Vec<u8>>,
+    /// One line, for `--jsonl`.
+    line: Option<Vec<u8>>,
+    /// The record itself, kept only for `--flat`.
+    record: Option<crate::Record>,
 }
 
 fn prepare(path: &Path, opts: &Options) -> Result<Prepared, Error> {
     let outcome = extract_guarded(path, &opts.limits)?;
-    let pretty = match opts.out {
-        Some(_) => outcome.records.iter().map(output::to_pretty).collect(),
-        None => Vec::new(),
-    };
-    let lines = match opts.jsonl {
-        Some(_) => outcome.records.iter().map(output::to_line).collect(),
-        None => Vec::new(),
-    };
-    Ok(Prepared { outcome, pretty, lines })
+    let records = outcome
+        .records
+        .into_iter()
+        .map(|r| PreparedRecord {
+            report: RecordReport::of(&r, None),
+            warnings: r.warnings.len(),
+            name: opts
+                .out
+                .as_ref()
+                .map(|_| (output::record_stem(&r), output::stable_suffix(&r))),
+            pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
+            line: opts.jsonl.as_ref().map(|_| output::to_line(&r)),
+            record: opts.flat.as_ref().map(|_| r),
+        })
+        .collect();
+    Ok(Prepared {
+        records,
+        skipped_sheets: outcome.skipped_sheets,
+    })
 }
 
 /// One file under catch_unwind: a panic is an internal error for that file only.
@@ -222,27 +244,28 @@ fn write_outcome(
         error_code: None,
     };
     match result {
-        Ok(Prepared { outcome, pretty, lines }) => {
+        Ok(Prepared {
+            records,
+            skipped_sheets,
+        }) => {
             totals.ok += 1;
-            for (i, r) in outcome.records.iter().enumerate() {
+            for mut r in records {
                 totals.records += 1;
-                totals.warnings += r.warnings.len();
-                let mut file = None;
-                if let (Some(out), Some(bytes)) = (&opts.out, pretty.get(i)) {
-                    let name = namer.name(r);
+                totals.warnings += r.warnings;
+                if let (Some(out), Some(bytes), Some((stem, suffix))) = (&opts.out, &r.pretty, &r.name) {
+                    let name = namer.name_for(stem, suffix);
                     output::write_atomic(&out.join(&name), bytes)?;
-                    file = Some(name);
+                    r.report.file = Some(name);
                 }
-                if let (Some(w), Some(line)) = (jsonl.as_mut(), lines.get(i)) {
+                if let (Some(w), Some(line)) = (jsonl.as_mut(), &r.line) {
                     w.write_all(line)?;
                 }
-                if let Some(w) = flat.as_mut() {
-                    w.write(r)?;
+                if let (Some(w), Some(record)) = (flat.as_mut(), &r.record) {
+                    w.write(record)?;
                 }
-                report.records.push(RecordReport::of(r, file));
+                report.records.push(r.report);
             }
-            report.skipped_sheets = outcome
-                .skipped_sheets
+            report.skipped_sheets = skipped_sheets
                 .into_iter()
                 .map(|(sheet, reason)| SkippedSheet { sheet, reason })
                 .collect();

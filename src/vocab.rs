@@ -742,7 +742,11 @@ mod tests {
     #[test]
     fn fold_shortcut_misses_no_blank_or_full_width_form() {
         let slow = |s: &str| -> String {
-            let kept: String = s.chars().filter(|c| !crate::grid::is_blank(*c)).map(half_width).collect();
+            let kept: String = s
+                .chars()
+                .filter(|c| !crate::grid::is_blank(*c))
+                .map(half_width)
+                .collect();
             kept.trim_start_matches('*').trim_end_matches(':').to_string()
         };
         for c in (0u32..0x3_0000).filter_map(char::from_u32) {

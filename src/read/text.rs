@@ -108,19 +108,11 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 /// Tab unless the sample has no tab at all (WPS and Excel "text" exports are
 /// tab-separated; CSV exports carry no tabs outside quotes in practice).
 fn detect_delimiter(text: &str) -> u8 {
-    let sample: &str = match text.char_indices().nth(64 * 1024) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    };
-    if sample.contains('\t') {
-        b'\t'
-    } else if sample.contains(',') {
-        b','
-    } else if sample.contains(';') {
-        b';'
-    } else {
-        b'\t'
-    }
+    let sample = &text.as_bytes()[..text.len().min(256 * 1024)];
+    [b'\t', b',', b';']
+        .into_iter()
+        .find(|&d| memchr::memchr(d, sample).is_some())
+        .unwrap_or(b'\t')
 }
 
 /// A quote that never closes swallows the rest of the file into one cell:
@@ -189,25 +181,59 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> s
         }
         return Ok((sink.builder.finish(), sink.truncated));
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(text);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(e.to_string()),
+    CSV_READERS.with_borrow_mut(|readers| {
+        let reader = csv_reader(readers, delimiter, text);
+        let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter::new(text);
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+            // csv reports a record after blank lines at the first blank line;
+            // a spreadsheet row is the line where the record's text starts.
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            sink.record(lines.row_of(start), record.iter())?;
         }
-        // csv reports a record after blank lines at the first blank line;
-        // a spreadsheet row is the line where the record's text starts.
-        let start = record.position().map_or(0, |p| p.byte() as usize);
-        sink.record(lines.row_of(start), record.iter())?;
-    }
+        // A rare huge export should not stay resident with the thread.
+        if reader.get_ref().get_ref().capacity() > 4 << 20 {
+            *reader.get_mut().get_mut() = Vec::new();
+        }
+        Ok(())
+    })?;
     Ok((sink.builder.finish(), sink.truncated))
+}
+
+type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
+thread_local! {
+    /// One csv reader per delimiter and thread, rewound for each file:
+    /// building one costs more than splitting a whole form.
+    static CSV_READERS: std::cell::RefCell<Vec<(u8, CsvReader)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn csv_reader<'r>(readers: &'r mut Vec<(u8, CsvReader)>, delimiter: u8, text: &str) -> &'r mut CsvReader {
+    let i = match readers.iter().position(|(d, _)| *d == delimiter) {
+        Some(i) => i,
+        None => {
+            let reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(delimiter)
+                .from_reader(std::io::Cursor::new(Vec::new()));
+            readers.push((delimiter, reader));
+            readers.len() - 1
+        }
+    };
+    let reader = &mut readers[i].1;
+    let input = reader.get_mut().get_mut();
+    input.clear();
+    input.extend_from_slice(text.as_bytes());
+    reader
+        .seek_raw(std::io::SeekFrom::Start(0), csv::Position::new())
+        .expect("seeking an in-memory cursor");
+    reader
 }
 
 /// Line numbers of byte offsets met in increasing order, counted once.
