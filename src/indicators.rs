@@ -405,7 +405,9 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
                 _ => {}
             }
             if vocab::is_numeric_key(&c.key) {
-                parse_target(raw)
+                // 实施期 and 年度 values are often the same text: parse it once.
+                let same = values.0.iter().find(|(k, t)| vocab::is_numeric_key(k) && t.raw == raw);
+                same.map_or_else(|| parse_target(raw), |(_, t)| t.clone())
             } else if values::is_placeholder(raw) {
                 Target::text(raw, TargetKind::Empty)
             } else {

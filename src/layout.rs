@@ -82,26 +82,28 @@ pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
     let mut forms = Vec::new();
     if starts.is_empty() {
         forms.push(FormRows {
-            rows: rows.clone(),
+            rows,
             has_title: false,
             warnings: Vec::new(),
         });
     } else {
-        for (n, &s) in starts.iter().enumerate() {
+        // From the last form up, so each form's rows move out without a copy.
+        let mut rows = rows;
+        for (n, &s) in starts.iter().enumerate().rev() {
             let from = if n == 0 { 0 } else { s };
-            let to = starts.get(n + 1).copied().unwrap_or(rows.len());
-            let mut rows: Vec<Row> = rows[from..to].to_vec();
+            let mut form_rows = rows.split_off(from);
             // Stray rows above the first title stay in the form, after its title.
             if n == 0 && s > 0 {
-                let title = rows.remove(s);
-                rows.insert(0, title);
+                let title = form_rows.remove(s);
+                form_rows.insert(0, title);
             }
             forms.push(FormRows {
-                rows,
+                rows: form_rows,
                 has_title: true,
                 warnings: Vec::new(),
             });
         }
+        forms.reverse();
     }
     for f in &mut forms {
         realign(f, grid.has_layout);
@@ -122,8 +124,9 @@ struct Frame {
 /// The level columns of an indicator header row: 一级指标 once, then each
 /// 二级/三级 pair (the national project template has two, side by side).
 pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
-    // Level headers are short and say 指标 (perhaps spaced out: 一 级 指 标).
-    if !row.cells.iter().any(|c| c.text.len() <= 60 && c.text.contains('标')) {
+    // A header row names the 一级 column (perhaps spaced out: 一 级 指 标);
+    // indicator rows, which often say 指标, seldom say 级.
+    if !row.cells.iter().any(|c| c.text.len() <= 60 && c.text.contains('级')) {
         return None;
     }
     let mut l1 = None;
@@ -166,10 +169,10 @@ fn is_anchor(text: &str) -> bool {
 fn realign(form: &mut FormRows, strict: bool) {
     let mut frame: Option<Frame> = None;
     for row in &mut form.rows {
-        let Some(first) = row.first().cloned() else {
+        let Some(first) = row.first() else {
             continue;
         };
-        let folded = fold(&first.text);
+        let (first_col, folded) = (first.col, fold(&first.text));
         if let Some(levels) = header_levels(row).map(|l| l[0]) {
             let f = frame.get_or_insert(Frame::default());
             f.levels = Some(levels);
@@ -237,19 +240,19 @@ fn realign(form: &mut FormRows, strict: bool) {
             }
         };
         if shift > 0 {
-            for c in &mut row.cells {
-                c.col += shift;
-            }
             form.warnings.push(Warning {
                 code: "row_realigned",
-                cell: Some(CellRef::new(row.index, first.col).to_string()),
+                cell: Some(CellRef::new(row.index, first_col).to_string()),
                 detail: format!(
                     "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
                     row.index + 1,
                     first.text,
-                    CellRef::new(row.index, first.col + shift)
+                    CellRef::new(row.index, first_col + shift)
                 ),
             });
+            for c in &mut row.cells {
+                c.col += shift;
+            }
         }
     }
 }

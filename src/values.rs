@@ -147,6 +147,16 @@ static UNITS_BY_FIRST: LazyLock<HashMap<char, Vec<&'static str>>> = LazyLock::ne
     m
 });
 
+/// The comparator tables as chars, matched against a number's neighbours
+/// thousands of times per run (in table order: the first match wins).
+static COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, &'static str)>> = LazyLock::new(|| as_chars(COMPARATORS));
+static TRAILING_COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, &'static str)>> =
+    LazyLock::new(|| as_chars(TRAILING_COMPARATORS));
+
+fn as_chars(table: &[(&str, &'static str)]) -> Vec<(Vec<char>, &'static str)> {
+    table.iter().map(|(w, sym)| (w.chars().collect(), *sym)).collect()
+}
+
 /// The longest unit starting at `at`.
 fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
     let rest = &chars[at.min(chars.len())..];
@@ -184,11 +194,6 @@ fn number_end(c: &[char], i: usize) -> usize {
         end = digits_from(end + 1);
     }
     end
-}
-
-fn ends_with_chars(hay: &[char], word: &str) -> bool {
-    let n = word.chars().count();
-    hay.len() >= n && hay[hay.len() - n..].iter().copied().eq(word.chars())
 }
 
 fn starts_with_chars(hay: &[char], word: &str) -> bool {
@@ -235,9 +240,9 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
         let before = &c[clause_start..before_end];
         let mut op = None;
         let mut metric_end = before_end;
-        if let Some((word, sym)) = COMPARATORS.iter().find(|(w, _)| ends_with_chars(before, w)) {
+        if let Some((word, sym)) = COMPARATOR_CHARS.iter().find(|(w, _)| before.ends_with(w)) {
             op = Some(*sym);
-            metric_end -= word.chars().count();
+            metric_end -= word.len();
         }
         let mut pos = end;
         while pos < c.len() && c[pos] == ' ' {
@@ -248,14 +253,11 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
             pos += n;
             vocab::fold(&u).replace('％', "%")
         });
-        if let Some((word, sym)) = TRAILING_COMPARATORS
-            .iter()
-            .find(|(w, _)| starts_with_chars(&c[pos..], w))
-        {
+        if let Some((word, sym)) = TRAILING_COMPARATOR_CHARS.iter().find(|(w, _)| c[pos..].starts_with(w)) {
             if op.is_none() {
                 op = Some(*sym);
             }
-            pos += word.chars().count();
+            pos += word.len();
         }
         terms.push(Term {
             metric: metric_text(&raw_chars, clause_start, metric_end),

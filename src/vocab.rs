@@ -20,8 +20,10 @@ pub fn fold(s: &str) -> Cow<'_, str> {
         }
         out.push(half_width(c));
     }
-    let t = out.trim_start_matches('*').trim_end_matches(':');
-    Cow::Owned(t.to_string())
+    out.truncate(out.trim_end_matches(':').len());
+    let stars = out.len() - out.trim_start_matches('*').len();
+    out.drain(..stars);
+    Cow::Owned(out)
 }
 
 /// Whether a byte can start no blank and no full-width form: ASCII other than
