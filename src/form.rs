@@ -95,11 +95,13 @@ static YEAR_NAME: LazyLock<Regex> =
 
 /// The declared year: `…年度` in the title or subtitle first, then `…年`.
 fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
+    // `find` runs on the DFA; capture groups would not, and the year is
+    // the match's first four ASCII digits anyway.
     [&*YEAR_OF, &*YEAR_PLAIN]
         .iter()
-        .flat_map(|re| [title, subtitle].map(|t| re.captures(t)))
+        .flat_map(|re| [title, subtitle].map(|t| re.find(t)))
         .flatten()
-        .find_map(|c| c[1].parse().ok())
+        .find_map(|m| m.as_str().get(..4)?.parse().ok())
 }
 
 /// Which kind of form the labels describe, when the title does not say.

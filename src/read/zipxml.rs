@@ -45,7 +45,8 @@ impl<'a> XlsxParts<'a> {
 
     fn entry(&mut self, name: &str) -> Option<Vec<u8>> {
         let f = self.zip.as_mut()?.by_name(name).ok()?;
-        let mut out = Vec::new();
+        // Sized up front: an empty Vec makes read_to_end probe in small reads.
+        let mut out = Vec::with_capacity(f.size().min(self.limit) as usize + 1);
         f.take(self.limit).read_to_end(&mut out).ok()?;
         Some(out)
     }
