@@ -19,8 +19,8 @@ measure() {
 }
 
 echo "declx benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-printf '%-7s %-6s %6s %8s %9s %9s %8s %8s %7s %7s %9s\n' \
-  forms format files MB "bare 1t" "declx 1t" "declx 2t" "ratio" "2t/1t" "forms/s" "RSS MB"
+printf '%-6s %-6s %5s %4s %7s %7s %7s %7s %7s %6s %6s %6s %6s %7s %6s %6s\n' \
+  forms format files MB "bare1t" "bare2t" "read1t" "extr1t" "extr2t" ratio "read%" "2t/1t" "bare2x" "forms/s" "MB/s" "RSS MB"
 for n in "${sizes[@]}"; do
   dir="$work/forms$n"
   "$bin/examples/gen_forms" "$dir" "$n" 42 2>/dev/null
@@ -29,13 +29,26 @@ for n in "${sizes[@]}"; do
     files=$(find "$src" -type f | wc -l)
     mb=$(du -sm "$src" | cut -f1)
     read -r bare1 _ < <(measure "$bin/examples/bare_read" "$src" --jobs 1)
+    read -r bare2 _ < <(measure "$bin/examples/bare_read" "$src" --jobs 2)
+    read -r read1 _ < <(measure "$bin/examples/bare_read" "$src" --jobs 1 --declx-read)
     read -r d1 rss1 < <(measure "$bin/declx" extract "$src" --jsonl /dev/null --jobs 1 -q)
     read -r d2 rss2 < <(measure "$bin/declx" extract "$src" --jsonl /dev/null --jobs 2 -q)
-    awk -v n="$n" -v f="$fmt" -v files="$files" -v mb="$mb" -v b="$bare1" -v d1="$d1" -v d2="$d2" -v rss="$rss2" 'BEGIN {
-      ratio = (b > 0) ? d1 / b : 0; scale = (d2 > 0) ? d1 / d2 : 0; fps = (d2 > 0) ? files / d2 : 0
-      printf "%-7s %-6s %6d %8d %8.2fs %8.2fs %7.2fs %7.2fx %6.2fx %7.0f %9.1f\n", n, f, files, mb, b, d1, d2, ratio, scale, fps, rss / 1024 }'
+    awk -v n="$n" -v f="$fmt" -v files="$files" -v mb="$mb" -v b1="$bare1" -v b2="$bare2" -v r1="$read1" \
+        -v d1="$d1" -v d2="$d2" -v rss="$rss2" 'BEGIN {
+      ratio = (b1 > 0) ? d1 / b1 : 0; share = (d1 > 0) ? 100 * r1 / d1 : 0
+      scale = (d2 > 0) ? d1 / d2 : 0; bscale = (b2 > 0) ? b1 / b2 : 0
+      fps = (d2 > 0) ? files / d2 : 0; mbs = (d2 > 0) ? mb / d2 : 0
+      printf "%-6s %-6s %5d %4d %6.2fs %6.2fs %6.2fs %6.2fs %6.2fs %5.2fx %5.0f%% %5.2fx %5.2fx %7.0f %6.1f %6.1f\n",
+        n, f, files, mb, b1, b2, r1, d1, d2, ratio, share, scale, bscale, fps, mbs, rss / 1024 }'
   done
 done
+cat <<'KEY'
+bare1t/bare2t: the floor (calamine reads every cell and merged region; text decoded
+and split) on 1/2 threads. read1t: declx's own read stage alone. extr1t/extr2t: declx
+extract --jsonl /dev/null. ratio = extr1t/bare1t; read% = read1t/extr1t; 2t/1t =
+extr1t/extr2t; bare2x = bare1t/bare2t (what the machine itself gives a second
+thread); forms/s, MB/s and RSS (peak) for extract on 2 threads.
+KEY
 if python3 -c 'import openpyxl' 2>/dev/null; then
   dir="$work/forms${sizes[0]}/xlsx"
   start=$(date +%s.%N)

@@ -2,7 +2,11 @@
 //! calamine opens each workbook and reads every cell and the merged regions;
 //! text files are decoded and split — and nothing else.
 //!
-//!     cargo run --release --example bare_read -- DIR [--jobs N]
+//!     cargo run --release --example bare_read -- DIR [--jobs N] [--declx-read]
+//!
+//! `--declx-read` runs declx's own read stage instead (calamine plus what
+//! declx reads beside it: number formats, merged regions, encodings), so
+//! the benchmark can split extract's time into reading and declx's work.
 
 use calamine::{Data, Ods, Reader, Xls, Xlsx};
 use rayon::prelude::*;
@@ -97,6 +101,19 @@ fn main() {
         .num_threads(jobs.unwrap_or(0))
         .build()
         .unwrap();
-    let cells: usize = pool.install(|| all.par_iter().map(|p| read(p)).sum());
+    let cells: usize = if args.iter().any(|a| a == "--declx-read") {
+        let limits = declx::read::Limits::default();
+        pool.install(|| {
+            all.par_iter()
+                .map(|p| {
+                    declx::read::read_file(p, &limits)
+                        .map(|grids| grids.iter().flat_map(|g| &g.rows).map(|r| r.cells.len()).sum())
+                        .unwrap_or(0)
+                })
+                .sum()
+        })
+    } else {
+        pool.install(|| all.par_iter().map(|p| read(p)).sum())
+    };
     eprintln!("bare read: {} files, {cells} cells", all.len());
 }
