@@ -1,7 +1,9 @@
 //! Every label the forms use, as data. Extend a table here to teach declx a
 //! new template variant; no other module holds form vocabulary.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Label text folded for matching: no blanks or line breaks, full-width
 /// ASCII made half-width, no leading `*`, no trailing colon. Text longer than
@@ -31,6 +33,33 @@ pub fn fold(s: &str) -> Cow<'_, str> {
 /// Checked before decoding, since nearly every cell passes.
 fn plainly_kept(b: u8) -> bool {
     !(b.is_ascii_whitespace() || b == 0x0B || matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF))
+}
+
+/// A label table indexed for exact lookups, which run for every cell. A
+/// label listed twice keeps its first entry, as a scan of the table would.
+struct Lookup<V: 'static>(FxHashMap<&'static str, (usize, V)>);
+
+impl<V: Copy> Lookup<V> {
+    fn of(table: &'static [(&'static str, V)]) -> Self {
+        let mut map = FxHashMap::default();
+        for (i, &(label, v)) in table.iter().enumerate() {
+            map.entry(label).or_insert((i, v));
+        }
+        Lookup(map)
+    }
+
+    fn get(&self, label: &str) -> Option<V> {
+        self.0.get(label).map(|&(_, v)| v)
+    }
+
+    /// The entry, earliest in the table, that names any of `labels`.
+    fn first_of(&self, labels: [&str; 2]) -> Option<V> {
+        labels.iter().filter_map(|l| self.0.get(l)).min_by_key(|(i, _)| *i).map(|&(_, v)| v)
+    }
+}
+
+fn label_set(table: &'static [&'static str]) -> FxHashSet<&'static str> {
+    table.iter().copied().collect()
 }
 
 /// Longer cell text is never a label or a title.
@@ -214,7 +243,8 @@ const SECTIONS: &[(&str, Section)] = &[
 pub fn section(folded: &str) -> Option<Section> {
     let (base, _) = split_paren(folded);
     let base = base.trim_end_matches(':');
-    SECTIONS.iter().find(|(l, _)| *l == base).map(|&(_, s)| s)
+    static BY_LABEL: LazyLock<Lookup<Section>> = LazyLock::new(|| Lookup::of(SECTIONS));
+    BY_LABEL.get(base)
 }
 
 /// Where a labelled header field goes.
@@ -289,14 +319,16 @@ const FIELDS: &[(&str, Field)] = &[
 /// The field a folded label cell names, if it is a known header label.
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
-    FIELDS.iter().find(|(l, _)| *l == folded || *l == base).map(|&(_, f)| f)
+    static BY_LABEL: LazyLock<Lookup<Field>> = LazyLock::new(|| Lookup::of(FIELDS));
+    BY_LABEL.first_of([folded, base])
 }
 
 /// Total rows under a self-evaluation indicator table: their values go to `info`.
 const TOTAL_LABELS: &[&str] = &["总分", "自评得分", "自评总分", "总得分", "合计", "总计"];
 
 pub fn is_total_label(folded: &str) -> bool {
-    TOTAL_LABELS.contains(&folded)
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(TOTAL_LABELS));
+    SET.contains(folded)
 }
 
 /// Column headers of the indicator table that name the three levels.
@@ -314,7 +346,8 @@ const LEVEL_HEADERS: &[(&str, usize)] = &[
 /// Which level (0, 1, 2 for 一级, 二级, 三级) a folded header names.
 pub fn level_header(folded: &str) -> Option<usize> {
     let base = split_paren(folded).0;
-    LEVEL_HEADERS.iter().find(|(h, _)| *h == base).map(|&(_, l)| l)
+    static BY_LABEL: LazyLock<Lookup<usize>> = LazyLock::new(|| Lookup::of(LEVEL_HEADERS));
+    BY_LABEL.get(base)
 }
 
 /// 一级指标 categories (SPEC; plus variants seen in other provinces).
@@ -356,11 +389,13 @@ pub fn category_base(folded: &str) -> &str {
 }
 
 pub fn is_level1(folded: &str) -> bool {
-    LEVEL1.contains(&category_base(folded))
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(LEVEL1));
+    SET.contains(category_base(folded))
 }
 
 pub fn is_level2(folded: &str) -> bool {
-    LEVEL2.contains(&category_base(folded))
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(LEVEL2));
+    SET.contains(category_base(folded))
 }
 
 /// Stable keys for indicator value columns (SPEC §3.1), matched on folded headers.
@@ -413,11 +448,10 @@ const COLUMN_KEYS: &[(&str, &str)] = &[
 /// The stable key of an indicator column header; `指标值` alone is `annual`
 /// when no other header claims `annual`, decided by the caller.
 pub fn column_key(folded: &str) -> Option<&'static str> {
-    COLUMN_KEYS
-        .iter()
-        .find(|(h, _)| *h == folded)
-        .or_else(|| COLUMN_KEYS.iter().find(|(h, _)| *h == split_paren(folded).0))
-        .map(|&(_, k)| k)
+    static BY_LABEL: LazyLock<Lookup<&str>> = LazyLock::new(|| Lookup::of(COLUMN_KEYS));
+    BY_LABEL
+        .get(folded)
+        .or_else(|| BY_LABEL.get(split_paren(folded).0))
         .or_else(|| target_key_by_words(split_paren(folded).0))
 }
 
@@ -488,10 +522,8 @@ pub enum TaskField {
 
 pub fn task_field(folded: &str) -> Option<TaskField> {
     let base = split_paren(folded).0;
-    TASK_COLUMNS
-        .iter()
-        .find(|(h, _)| *h == folded || *h == base)
-        .map(|&(_, f)| f)
+    static BY_LABEL: LazyLock<Lookup<TaskField>> = LazyLock::new(|| Lookup::of(TASK_COLUMNS));
+    BY_LABEL.first_of([folded, base])
 }
 
 /// Column headers of a budget table that only announce "amounts go here".
@@ -557,7 +589,8 @@ const BUDGET_COLUMNS: &[&str] = &[
 
 pub fn is_budget_column(folded: &str) -> bool {
     let base = split_paren(folded).0;
-    BUDGET_COLUMNS.contains(&base) || is_amount_header(folded)
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(BUDGET_COLUMNS));
+    SET.contains(base) || is_amount_header(folded)
 }
 
 /// Group headers whose sub-columns are options ticked with ✔.
