@@ -41,8 +41,8 @@ pub fn is_field_row(row: &Row) -> bool {
     let Some(first) = row.first() else {
         return false;
     };
-    let f = fold(&first.text);
-    vocab::field(&f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
+    let f = vocab::label(first);
+    vocab::field(f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
 }
 
 /// `填报人：张三` → (填报人, 张三); the label must be short.
@@ -64,8 +64,8 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
     let mut i = 0;
     while i < cells.len() {
         let c = cells[i];
-        let f = fold(&c.text);
-        let known = vocab::field(&f);
+        let f = vocab::label(c);
+        let known = vocab::field(f);
         if known.is_none() {
             if let Some((label, value)) = colon_pair(&c.text) {
                 if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
@@ -82,7 +82,7 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
                 }
             }
         }
-        let next = cells.get(i + 1).filter(|n| vocab::field(&fold(&n.text)).is_none());
+        let next = cells.get(i + 1).filter(|n| vocab::field(vocab::label(n)).is_none());
         let label_like = known.is_some()
             || (next.is_some() && f.chars().count() <= 12 && !values::looks_numeric(&c.text) && !c.text.contains('\n'));
         match (label_like, next) {

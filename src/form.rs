@@ -111,18 +111,18 @@ fn kind_from_labels(rows: &[Row]) -> Option<FormKind> {
     let mut actual = false;
     let mut monitor = false;
     for c in rows.iter().flat_map(|r| &r.cells) {
-        let f = fold(&c.text);
-        match vocab::field(&f) {
+        let f = vocab::label(c);
+        match vocab::field(f) {
             Some(vocab::Field::ProjectName) => project = true,
             Some(vocab::Field::Department) => dept = true,
             _ => {}
         }
-        match vocab::column_key(&f) {
+        match vocab::column_key(f) {
             Some("actual" | "score") => actual = true,
             Some("executed_to_date" | "expected_full_year") => monitor = true,
             _ => {}
         }
-        if vocab::section(&f) == Some(Section::KeyTasks) {
+        if vocab::section(f) == Some(Section::KeyTasks) {
             dept = true;
         }
     }
@@ -252,7 +252,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
         let label = fold(s.label.get(s.label_col).unwrap_or_default());
         for r in &s.rows {
             if let Some(c) = r.cells.iter().find(|c| c.col == s.label_col) {
-                if fold(&c.text) == label {
+                if vocab::label(c) == label {
                     b.claims.take(r, c.col);
                 }
             }
@@ -302,8 +302,8 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
 fn has_form_structure(rows: &[Row]) -> bool {
     let mut sections = 0;
     for c in rows.iter().flat_map(|r| &r.cells) {
-        let f = fold(&c.text);
-        if vocab::section(&f).is_some() || vocab::level_header(&f).is_some() {
+        let f = vocab::label(c);
+        if vocab::section(f).is_some() || vocab::level_header(f).is_some() {
             sections += 1;
         }
     }
@@ -314,10 +314,10 @@ fn is_subtitle(row: &Row) -> bool {
     let Some(c) = row.first() else {
         return false;
     };
-    let f = fold(&c.text);
+    let f = vocab::label(c);
     f.chars().count() <= 24
-        && vocab::field(&f).is_none()
-        && vocab::section(&f).is_none()
+        && vocab::field(f).is_none()
+        && vocab::section(f).is_none()
         && ((f.starts_with('(') && f.ends_with(')')) || f.contains("年度"))
 }
 
@@ -328,10 +328,10 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
     let mut open: Option<usize> = None;
     for row in body {
         let Some(first) = row.first() else { continue };
-        let f = fold(&first.text);
+        let f = vocab::label(first);
         // A 一级/二级/三级 header row opens the indicator table even with no
         // 绩效指标 label beside it (monitoring and some project templates).
-        if vocab::section(&f).is_none()
+        if vocab::section(f).is_none()
             && indicators::is_header_row(row)
             && !open.is_some_and(|i| sections[i].kind == Section::Indicators)
         {
@@ -345,7 +345,7 @@ fn walk_sections<'a>(body: &'a [Row], b: &mut Builder) -> Vec<SectionRows<'a>> {
             open = Some(sections.len() - 1);
             continue;
         }
-        if let Some(kind) = vocab::section(&f) {
+        if let Some(kind) = vocab::section(f) {
             // The same label again (page break, filled merge) continues the section.
             if let Some(i) = open {
                 if sections[i].kind == kind && first.col == sections[i].label_col {

@@ -37,11 +37,33 @@ impl fmt::Display for CellRef {
 }
 
 /// A non-empty cell; `text` is trimmed, line breaks normalised to `\n`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Cell {
     pub col: u32,
     pub text: String,
+    /// A slot for the text folded as a label (`vocab::label` fills it on
+    /// first use, `None` when equal to `text`): every stage asks for it.
+    pub(crate) label: std::cell::OnceCell<Option<Box<str>>>,
 }
+
+impl Cell {
+    pub fn new(col: u32, text: String) -> Self {
+        Cell {
+            col,
+            text,
+            label: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+/// Cells are equal by position and text; the label slot is a cache.
+impl PartialEq for Cell {
+    fn eq(&self, other: &Self) -> bool {
+        self.col == other.col && self.text == other.text
+    }
+}
+
+impl Eq for Cell {}
 
 /// One row of the source, holding only its non-empty cells, sorted by column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,10 +163,10 @@ impl GridBuilder {
             return;
         }
         match self.rows.last_mut() {
-            Some(r) if r.index == row => r.cells.push(Cell { col, text }),
+            Some(r) if r.index == row => r.cells.push(Cell::new(col, text)),
             _ => self.rows.push(Row {
                 index: row,
-                cells: vec![Cell { col, text }],
+                cells: vec![Cell::new(col, text)],
             }),
         }
     }

@@ -292,7 +292,7 @@ pub fn read(
                 i += 1;
                 continue;
             };
-            if !vocab::is_level1(&fold(&first.text)) {
+            if !vocab::is_level1(vocab::label(first)) {
                 i += 1;
                 continue;
             }
@@ -315,7 +315,7 @@ pub fn read(
             );
         }
         if let Some(first) = row.first().filter(|c| c.col < table.halves[0].levels[0]) {
-            if vocab::is_total_label(&fold(&first.text)) {
+            if vocab::is_total_label(vocab::label(first)) {
                 table.read_total(row, first.col, claims);
                 i += 1;
                 continue;

@@ -1,9 +1,9 @@
 //! Layout: split a grid into forms at their title rows, and put back the
 //! empty leading cells that text exporters drop from some rows.
 
-use crate::grid::{CellRef, Grid, Row};
+use crate::grid::{Cell, CellRef, Grid, Row};
 use crate::record::Warning;
-use crate::vocab::{self, fold};
+use crate::vocab;
 
 /// One form's rows, title row first when the form has one.
 #[derive(Debug, Clone)]
@@ -32,8 +32,8 @@ pub fn title_text(row: &Row) -> Option<&str> {
     if !first.text.contains('绩') {
         return None;
     }
-    let f = fold(&first.text);
-    if !(vocab::is_title(&f) && vocab::section(&f).is_none() && vocab::field(&f).is_none()) {
+    let f = vocab::label(first);
+    if !(vocab::is_title(f) && vocab::section(f).is_none() && vocab::field(f).is_none()) {
         return None;
     }
     // Beside the title only short notes (单位：万元, a date), at most two.
@@ -133,7 +133,7 @@ pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     let mut pairs: Vec<[u32; 3]> = Vec::new();
     let mut pending_l2 = None;
     for c in &row.cells {
-        match vocab::level_header(&fold(&c.text)) {
+        match vocab::level_header(vocab::label(c)) {
             Some(0) if l1.is_none() => l1 = Some(c.col),
             Some(1) => pending_l2 = Some(c.col),
             Some(2) => {
@@ -151,9 +151,9 @@ pub fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
 
 /// Whether a cell is a label that starts its own row structure (section,
 /// header field, or `label：value` note) and so is never shifted.
-fn is_anchor(text: &str) -> bool {
-    let f = fold(text);
-    if vocab::section(&f).is_some() || vocab::field(&f).is_some() || vocab::is_title(&f) || vocab::is_total_label(&f) {
+fn is_anchor(cell: &Cell) -> bool {
+    let f = vocab::label(cell);
+    if vocab::section(f).is_some() || vocab::field(f).is_some() || vocab::is_title(f) || vocab::is_total_label(f) {
         return true;
     }
     if let Some((label, _)) = f.split_once(':') {
@@ -172,7 +172,7 @@ fn realign(form: &mut FormRows, strict: bool) {
         let Some(first) = row.first() else {
             continue;
         };
-        let (first_col, folded) = (first.col, fold(&first.text));
+        let (first_col, folded) = (first.col, vocab::label(first));
         if let Some(levels) = header_levels(row).map(|l| l[0]) {
             let f = frame.get_or_insert(Frame::default());
             f.levels = Some(levels);
@@ -180,10 +180,10 @@ fn realign(form: &mut FormRows, strict: bool) {
             f.first_data_col = levels[0];
             continue;
         }
-        if vocab::section(&folded).is_some() {
+        if vocab::section(folded).is_some() {
             let keep_levels = frame
                 .and_then(|f| f.levels)
-                .filter(|_| vocab::section(&folded) == Some(vocab::Section::Indicators));
+                .filter(|_| vocab::section(folded) == Some(vocab::Section::Indicators));
             let second = row.cells.get(1).map_or(first.col + 1, |c| c.col);
             frame = Some(Frame {
                 label_col: first.col,
@@ -197,7 +197,7 @@ fn realign(form: &mut FormRows, strict: bool) {
             continue;
         }
         let Some(f) = frame else { continue };
-        if is_anchor(&first.text) {
+        if is_anchor(first) {
             continue;
         }
         let row_last = row.last_col().unwrap_or(first.col);
@@ -207,9 +207,9 @@ fn realign(form: &mut FormRows, strict: bool) {
         let fills = |target: u32| contiguous && f.last_col + 1 == target + n;
         let shift = match f.levels {
             Some([l1, l2, l3]) => {
-                if vocab::is_level1(&folded) {
+                if vocab::is_level1(folded) {
                     l1.saturating_sub(first.col)
-                } else if vocab::is_level2(&folded) {
+                } else if vocab::is_level2(folded) {
                     if strict && !lone {
                         0
                     } else {

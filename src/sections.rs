@@ -5,7 +5,7 @@ use crate::form::{warn, Claims, Warnings};
 use crate::grid::Row;
 use crate::record::{KeyTask, LabelMap, Number, OverallGoal};
 use crate::values;
-use crate::vocab::{self, fold, Section, TaskField};
+use crate::vocab::{self, Section, TaskField};
 
 /// Rows of one labelled section, as met on the form.
 pub struct SectionRows<'a> {
@@ -37,7 +37,7 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
     let mut parts: Vec<(GoalPart, u32, usize, String)> = Vec::new();
     for (ri, row) in all.iter().enumerate() {
         for c in row.cells.iter().filter(|c| c.col > s.label_col) {
-            if let Some(p) = vocab::goal_part(&fold(&c.text)) {
+            if let Some(p) = vocab::goal_part(vocab::label(c)) {
                 parts.push((p, c.col, ri, c.text.clone()));
             }
         }
@@ -59,7 +59,7 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
         let beside = row
             .cells
             .iter()
-            .find(|c| c.col > *col && c.col < next_part_col && vocab::goal_part(&fold(&c.text)).is_none());
+            .find(|c| c.col > *col && c.col < next_part_col && vocab::goal_part(vocab::label(c)).is_none());
         let text = if let Some(c) = beside {
             claims.take(row, c.col);
             Some(c.text.clone())
@@ -68,7 +68,7 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
             let mut texts = Vec::new();
             for below in &all[ri + 1..] {
                 if let Some(c) = below.cells.iter().find(|c| c.col == *col) {
-                    if vocab::goal_part(&fold(&c.text)).is_some() {
+                    if vocab::goal_part(vocab::label(c)).is_some() {
                         break;
                     }
                     claims.take(below, c.col);
@@ -105,7 +105,7 @@ pub fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut W
             .cells
             .iter()
             .filter(|c| c.col > s.label_col)
-            .filter_map(|c| vocab::task_field(&fold(&c.text)).map(|f| (c.col, f)))
+            .filter_map(|c| vocab::task_field(vocab::label(c)).map(|f| (c.col, f)))
             .collect();
         if cols.len() >= 2 {
             claims.take_row(row);
@@ -129,7 +129,7 @@ pub fn read_key_tasks(s: &SectionRows<'_>, claims: &mut Claims, warnings: &mut W
         if row
             .cells
             .iter()
-            .filter(|c| vocab::task_field(&fold(&c.text)).is_some())
+            .filter(|c| vocab::task_field(vocab::label(c)).is_some())
             .count()
             >= 2
         {

@@ -28,6 +28,16 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A cell's text folded as a label, computed once per cell.
+pub fn label(cell: &crate::grid::Cell) -> &str {
+    let folded = cell.label.get_or_init(|| match fold(&cell.text) {
+        // A borrowed fold is a sub-slice of the text: equal when as long.
+        Cow::Borrowed(f) if f.len() == cell.text.len() => None,
+        f => Some(f.into_owned().into_boxed_str()),
+    });
+    folded.as_deref().unwrap_or(&cell.text)
+}
+
 /// Whether a byte can start no blank and no full-width form: ASCII other than
 /// whitespace, UTF-8 continuation bytes, and the lead bytes of most CJK.
 /// Checked before decoding, since nearly every cell passes.
@@ -54,7 +64,11 @@ impl<V: Copy> Lookup<V> {
 
     /// The entry, earliest in the table, that names any of `labels`.
     fn first_of(&self, labels: [&str; 2]) -> Option<V> {
-        labels.iter().filter_map(|l| self.0.get(l)).min_by_key(|(i, _)| *i).map(|&(_, v)| v)
+        labels
+            .iter()
+            .filter_map(|l| self.0.get(l))
+            .min_by_key(|(i, _)| *i)
+            .map(|&(_, v)| v)
     }
 }
 
