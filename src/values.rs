@@ -292,6 +292,10 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
     if is_placeholder(raw) {
         return Ok(None);
     }
+    // Most cells asked are labels and prose: no digit, no amount.
+    if !raw.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+        return Err(());
+    }
     let folded: String = vocab::fold(raw).replace(['％'], "%");
     let mut t = folded.as_str();
     let mut unit = None;
