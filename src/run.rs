@@ -188,19 +188,27 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         ..Totals::default()
     };
     let mut reports = Vec::with_capacity(files.len());
-    for chunk in files.chunks(CHUNK) {
-        let results: Vec<Result<Prepared, Error>> =
-            pool.install(|| chunk.par_iter().map(|f| prepare(&f.path, opts)).collect());
-        for (input, result) in chunk.iter().zip(results) {
-            pb.inc(1);
-            let report = write_outcome(input, result, opts, &mut namer, &mut totals, &mut jsonl, &mut flat, &pb)?;
-            reports.push(report);
+    // The workers extract batch k+1 while this thread writes batch k, in
+    // input order: writing never leaves the workers idle.
+    std::thread::scope(|scope| -> io::Result<()> {
+        let extract = |chunk| extract_batch(scope, &pool, chunk, opts);
+        let mut chunks = files.chunks(CHUNK);
+        let mut running = chunks.next().map(|c| (c, extract(c)));
+        while let Some((chunk, handle)) = running.take() {
+            running = chunks.next().map(|c| (c, extract(c)));
+            let results = handle.join().expect("extraction threads catch panics per file");
+            for (input, result) in chunk.iter().zip(results) {
+                pb.inc(1);
+                let report = write_outcome(input, result, opts, &mut namer, &mut totals, &mut jsonl, &mut flat, &pb)?;
+                reports.push(report);
+            }
+            if let Some(w) = jsonl.as_mut() {
+                w.flush()?;
+            }
+            pb.set_message(format!("{} records, {} failed", totals.records, totals.failed));
         }
-        if let Some(w) = jsonl.as_mut() {
-            w.flush()?;
-        }
-        pb.set_message(format!("{} records, {} failed", totals.records, totals.failed));
-    }
+        Ok(())
+    })?;
     pb.finish_and_clear();
     if let Some(mut w) = jsonl.take() {
         w.flush()?;
@@ -222,6 +230,17 @@ pub fn run(opts: &Options) -> io::Result<RunReport> {
         output::write_atomic(&output::report_path(out), &output::to_pretty(&report))?;
     }
     Ok(report)
+}
+
+/// Starts extracting a batch on the pool; the handle gives the results in
+/// input order.
+fn extract_batch<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    pool: &'env rayon::ThreadPool,
+    chunk: &'env [Input],
+    opts: &'env Options,
+) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, Error>>> {
+    scope.spawn(move || pool.install(|| chunk.par_iter().map(|f| prepare(&f.path, opts)).collect()))
 }
 
 #[allow(clippy::too_many_arguments)]
