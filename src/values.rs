@@ -62,7 +62,11 @@ pub fn parse_target(raw: &str) -> Target {
             return t;
         }
     }
-    let terms = if has_digit { find_terms(raw, &norm) } else { Vec::new() };
+    let terms = if has_digit {
+        find_terms(&raw.chars().collect::<Vec<_>>(), &chars)
+    } else {
+        Vec::new()
+    };
     if let Some(first) = terms.first() {
         let mut t = Target::text(raw, TargetKind::Quantitative);
         t.metric.clone_from(&first.metric);
@@ -170,9 +174,11 @@ fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
 /// Words between `from` and `to` (char positions in the raw text), trimmed of
 /// blanks and clause punctuation; None when nothing is left.
 fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
-    let s: String = raw[from.min(to)..to].iter().collect();
-    let s = s.trim_matches(|c: char| crate::grid::is_blank(c) || is_clause_break(c) || c == '(' || c == '（');
-    (!s.is_empty()).then(|| s.to_string())
+    let trim = |c: &char| crate::grid::is_blank(*c) || is_clause_break(*c) || *c == '(' || *c == '（';
+    let words = &raw[from.min(to)..to];
+    let start = words.iter().position(|c| !trim(c))?;
+    let end = words.iter().rposition(|c| !trim(c))? + 1;
+    Some(words[start..end].iter().collect())
 }
 
 /// The end of the number starting at `i`: digits, optional `,ddd` groups
@@ -201,9 +207,8 @@ fn starts_with_chars(hay: &[char], word: &str) -> bool {
     word.chars().all(|w| it.next() == Some(&w))
 }
 
-fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
-    let raw_chars: Vec<char> = raw.chars().collect();
-    let c: Vec<char> = norm.chars().collect();
+/// The targets of a cell: `raw_chars` as written, `c` normalised char for char.
+fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
     let mut terms = Vec::new();
     let mut prev_end = 0usize;
     let mut i = 0usize;
@@ -212,7 +217,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
             i += 1;
             continue;
         }
-        let (start, end) = (i, number_end(&c, i));
+        let (start, end) = (i, number_end(c, i));
         i = end;
         // Digits glued to letters (A1), part of a date or version, or a year
         // (2023年) are not targets.
@@ -248,7 +253,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
         while pos < c.len() && c[pos] == ' ' {
             pos += 1;
         }
-        let unit = unit_at(&c, pos).map(|(_, n)| {
+        let unit = unit_at(c, pos).map(|(_, n)| {
             let u: String = raw_chars[pos..pos + n].iter().collect();
             pos += n;
             vocab::fold(&u).replace('％', "%")
@@ -260,7 +265,7 @@ fn find_terms(raw: &str, norm: &str) -> Vec<Term> {
             pos += word.len();
         }
         terms.push(Term {
-            metric: metric_text(&raw_chars, clause_start, metric_end),
+            metric: metric_text(raw_chars, clause_start, metric_end),
             op: op.unwrap_or("="),
             value,
             unit,
