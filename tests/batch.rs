@@ -82,7 +82,8 @@ fn every_bad_file_is_named_once_and_good_records_are_written() {
 #[test]
 fn jobs_do_not_change_a_byte() {
     let dir = tmp("jobs");
-    let root = archive(&dir, 150);
+    // More than two batches of 256: one is written while the next is extracted.
+    let root = archive(&dir, 600);
     let mut outs = Vec::new();
     for jobs in ["1", "4"] {
         let out = dir.join(format!("out{jobs}"));
@@ -103,8 +104,19 @@ fn jobs_do_not_change_a_byte() {
         ]);
         outs.push((dir_bytes(&out), fs::read(&jsonl).unwrap(), fs::read(&flat).unwrap()));
     }
-    assert_eq!(outs[0].0.len(), 150 + 4 + 1);
+    assert_eq!(outs[0].0.len(), 600 + 4 + 1);
     assert!(outs[0] == outs[1], "--jobs 1 and --jobs 4 differ");
+    // JSON Lines come in input order, batch after batch.
+    let paths: Vec<PathBuf> = String::from_utf8(outs[0].1.clone())
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            PathBuf::from(v["source"]["path"].as_str().unwrap())
+        })
+        .collect();
+    assert!(paths.len() > 600);
+    assert!(paths.windows(2).all(|w| w[0] <= w[1]), "records out of input order");
 }
 
 #[test]
