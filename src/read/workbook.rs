@@ -45,9 +45,8 @@ impl WorkbookReader {
             Format::Xlsx => {
                 let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| wb_err(describe_xlsx(e)))?;
                 let mut parts = zipxml::XlsxParts::open(bytes, limits.max_unzipped_bytes);
-                let formats = parts.formats();
                 for name in wb.sheet_names() {
-                    let sheet = xlsx_sheet(&mut wb, &name, &formats, limits)
+                    let sheet = xlsx_sheet(&mut wb, &name, limits)
                         .map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     let merges = match parts.merges(&name) {
                         Some(spans) => spans.iter().map(span_dimensions).collect(),
@@ -141,7 +140,6 @@ fn span_dimensions(s: &Span) -> Dimensions {
 fn xlsx_sheet(
     wb: &mut Xlsx<Cursor<&[u8]>>,
     name: &str,
-    formats: &[String],
     limits: &Limits,
 ) -> std::result::Result<SheetGrid, ErrorKind> {
     let mut sheet = SheetGrid::new(name, "xlsx");
@@ -154,7 +152,12 @@ fn xlsx_sheet(
     {
         let (r, c) = cell.get_position();
         let shown = match cell.get_value() {
-            DataRef::Float(f) => formats.get(style).and_then(|code| zipxml::apply_format(*f, code)),
+            // calamine's style palette carries each style's number format.
+            DataRef::Float(f) => cells
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .and_then(|n| zipxml::apply_format(*f, &n.format_code)),
             _ => None,
         };
         if let Some(t) = shown.or_else(|| data_ref_text(cell.get_value(), &mut sheet.notes, (r, c))) {

@@ -1,6 +1,6 @@
 //! What calamine 0.38 does not expose, or reads twice, taken from the
-//! workbook's own XML: XLSX number formats (so a number keeps the digits
-//! Excel shows) and merged regions, ODS merged regions.
+//! workbook's own XML: XLSX merged regions, ODS merged regions and shown
+//! numbers; and the digits a number format shows.
 
 use crate::grid::{CellRef, Span};
 use quick_xml::events::{BytesStart, Event};
@@ -23,8 +23,8 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         .and_then(|a| a.normalized_value(XmlVersion::Implicit1_0).ok().map(|v| v.into_owned()))
 }
 
-/// An XLSX opened once for the parts calamine reads slowly or not at all:
-/// number formats, and merged regions without a second parse of the sheet.
+/// An XLSX opened for what calamine reads slowly: merged regions, without a
+/// second parse of the whole sheet.
 pub struct XlsxParts<'a> {
     zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
     /// Sheet name → its part, e.g. `xl/worksheets/sheet1.xml`.
@@ -82,45 +82,6 @@ impl<'a> XlsxParts<'a> {
             });
         }
         sheets
-    }
-
-    /// The number format code of each cell style (`s` attribute).
-    pub fn formats(&mut self) -> Vec<String> {
-        let Some(xml) = self.entry("xl/styles.xml") else {
-            return Vec::new();
-        };
-        let mut custom: HashMap<u32, String> = HashMap::new();
-        let mut xf_ids: Vec<u32> = Vec::new();
-        let mut reader = Reader::from_reader(&xml[..]);
-        let mut in_xfs = false;
-        loop {
-            match reader.read_event() {
-                Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
-                    "numFmt" => {
-                        if let (Some(id), Some(code)) = (attr(&e, "numFmtId"), attr(&e, "formatCode")) {
-                            if let Ok(id) = id.parse() {
-                                custom.insert(id, code);
-                            }
-                        }
-                    }
-                    "cellXfs" => in_xfs = true,
-                    "xf" if in_xfs => xf_ids.push(attr(&e, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0)),
-                    _ => {}
-                },
-                Ok(Event::End(e)) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
-                Ok(Event::Eof) | Err(_) => break,
-                _ => {}
-            }
-        }
-        xf_ids
-            .into_iter()
-            .map(|id| {
-                custom
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| builtin_format(id).to_string())
-            })
-            .collect()
     }
 
     /// The merged regions of a sheet, or `None` when its part is not found
