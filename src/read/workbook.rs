@@ -44,10 +44,10 @@ impl WorkbookReader {
         match self.0 {
             Format::Xlsx => {
                 let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| wb_err(describe_xlsx(e)))?;
-                let mut parts = zipxml::XlsxParts::open(bytes, limits.max_unzipped_bytes);
-                for name in wb.sheet_names() {
-                    let sheet = xlsx_sheet(&mut wb, &name, limits)
-                        .map_err(|e| Error::new(path, e).in_sheet(&name))?;
+                let names = wb.sheet_names();
+                let mut parts = zipxml::XlsxParts::open(bytes, names.len(), limits.max_unzipped_bytes);
+                for name in names {
+                    let sheet = xlsx_sheet(&mut wb, &name, limits).map_err(|e| Error::new(path, e).in_sheet(&name))?;
                     let merges = match parts.merges(&name) {
                         Some(spans) => spans.iter().map(span_dimensions).collect(),
                         None => wb.merge_cells_by_sheet_name(&name).unwrap_or_default(),
@@ -137,11 +137,7 @@ fn span_dimensions(s: &Span) -> Dimensions {
 
 /// One XLSX sheet streamed cell by cell: memory follows the real cells, not
 /// the stored dimension (a stray cell at XFD1048576 costs one cell).
-fn xlsx_sheet(
-    wb: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    limits: &Limits,
-) -> std::result::Result<SheetGrid, ErrorKind> {
+fn xlsx_sheet(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str, limits: &Limits) -> std::result::Result<SheetGrid, ErrorKind> {
     let mut sheet = SheetGrid::new(name, "xlsx");
     let mut cells = wb
         .worksheet_cells_reader(name)

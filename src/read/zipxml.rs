@@ -27,20 +27,41 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 /// second parse of the whole sheet.
 pub struct XlsxParts<'a> {
     zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
-    /// Sheet name → its part, e.g. `xl/worksheets/sheet1.xml`.
-    sheets: HashMap<String, String>,
+    /// Sheet name → its part, e.g. `xl/worksheets/sheet1.xml`; read from
+    /// the workbook and its relationships when first needed.
+    sheets: Option<HashMap<String, String>>,
+    /// How many sheets the workbook names (calamine's count).
+    sheet_count: usize,
     limit: u64,
 }
 
 impl<'a> XlsxParts<'a> {
-    pub fn open(bytes: &'a [u8], limit: u64) -> Self {
-        let mut parts = XlsxParts {
+    pub fn open(bytes: &'a [u8], sheet_count: usize, limit: u64) -> Self {
+        XlsxParts {
             zip: zip::ZipArchive::new(Cursor::new(bytes)).ok(),
-            sheets: HashMap::new(),
+            sheets: None,
+            sheet_count,
             limit,
-        };
-        parts.sheets = parts.sheet_parts();
-        parts
+        }
+    }
+
+    /// The part holding a sheet. A workbook of one sheet with one worksheet
+    /// part (most forms) needs no look at the workbook's relationships.
+    fn sheet_part(&mut self, sheet: &str) -> Option<String> {
+        if self.sheet_count == 1 {
+            let names: Option<Vec<_>> = self.zip.as_ref()?.file_names().map(Result::ok).collect();
+            let mut worksheets = names.into_iter().flatten().filter(|n| {
+                n.strip_prefix("xl/worksheets/")
+                    .is_some_and(|f| f.ends_with(".xml") && !f.contains('/'))
+            });
+            if let (Some(only), None) = (worksheets.next(), worksheets.next()) {
+                return Some(only.into_owned());
+            }
+        }
+        if self.sheets.is_none() {
+            self.sheets = Some(self.sheet_parts());
+        }
+        self.sheets.as_ref()?.get(sheet).cloned()
     }
 
     fn entry(&mut self, name: &str) -> Option<Vec<u8>> {
@@ -88,7 +109,7 @@ impl<'a> XlsxParts<'a> {
     /// or is damaged. `<mergeCells>` follows `<sheetData>`, so only that
     /// element is parsed: calamine's own call parses the whole sheet again.
     pub fn merges(&mut self, sheet: &str) -> Option<Vec<Span>> {
-        let part = self.sheets.get(sheet)?.clone();
+        let part = self.sheet_part(sheet)?;
         let xml = self.entry(&part)?;
         let after_data = memchr::memmem::rfind(&xml, b"sheetData>").map_or(0, |i| i + b"sheetData>".len());
         let Some(name_at) = memchr::memmem::find(&xml[after_data..], b"mergeCells").map(|i| after_data + i) else {
@@ -384,7 +405,7 @@ mod tests {
         let bytes = package(
             r#"<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>mergeCells &lt;mergeCell ref="Z9:Z99"/&gt;</x:t></x:is></x:c></x:row></x:sheetData><x:mergeCells count="2"><x:mergeCell ref="A1:C1"/><x:mergeCell ref="A2:A5"/></x:mergeCells><x:pageMargins/></x:worksheet>"#,
         );
-        let mut parts = XlsxParts::open(&bytes, 1 << 20);
+        let mut parts = XlsxParts::open(&bytes, 2, 1 << 20);
         let spans = parts.merges("表1").unwrap();
         let got: Vec<_> = spans.iter().map(|s| (s.first, s.last)).collect();
         assert_eq!(
@@ -398,7 +419,14 @@ mod tests {
             parts.merges("Sheet2").is_none(),
             "an unknown sheet falls back to calamine"
         );
+        // One sheet, one worksheet part: found without the relationships.
+        let mut one = XlsxParts::open(&bytes, 1, 1 << 20);
+        assert_eq!(one.merges("表1").map(|v| v.len()), Some(2));
+        assert!(one.sheets.is_none(), "the workbook's relationships were not read");
         let bytes = package(r#"<worksheet><sheetData/></worksheet>"#);
-        assert_eq!(XlsxParts::open(&bytes, 1 << 20).merges("表1").map(|v| v.len()), Some(0));
+        assert_eq!(
+            XlsxParts::open(&bytes, 1, 1 << 20).merges("表1").map(|v| v.len()),
+            Some(0)
+        );
     }
 }
