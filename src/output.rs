@@ -102,10 +102,6 @@ pub struct Namer {
 }
 
 impl Namer {
-    pub fn name(&mut self, r: &Record) -> String {
-        self.name_for(&record_stem(r), &stable_suffix(r))
-    }
-
     /// The name for a record known by its `record_stem` and `stable_suffix`.
     pub fn name_for(&mut self, stem: &str, suffix: &str) -> String {
         let mut name = format!("{stem}.json");

@@ -44,7 +44,6 @@ struct Prepared {
 /// record itself is dropped there (freeing across threads was costly).
 struct PreparedRecord {
     report: RecordReport,
-    warnings: usize,
     /// `record_stem` and `stable_suffix`, for the file name under `--out`.
     name: Option<(String, String)>,
     /// Pretty JSON, for `--out`.
@@ -62,7 +61,6 @@ fn prepare(path: &Path, opts: &Options) -> Result<Prepared, Error> {
         .into_iter()
         .map(|r| PreparedRecord {
             report: RecordReport::of(&r, None),
-            warnings: r.warnings.len(),
             name: opts
                 .out
                 .as_ref()
@@ -270,7 +268,7 @@ fn write_outcome(
             totals.ok += 1;
             for mut r in records {
                 totals.records += 1;
-                totals.warnings += r.warnings;
+                totals.warnings += r.report.warnings.values().sum::<usize>();
                 if let (Some(out), Some(bytes), Some((stem, suffix))) = (&opts.out, &r.pretty, &r.name) {
                     let name = namer.name_for(stem, suffix);
                     output::write_atomic(&out.join(&name), bytes)?;

@@ -8,12 +8,20 @@ use quick_xml::{Reader, XmlVersion};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// One part of a zip, at most `limit` bytes of it.
+fn read_entry(zip: &mut Zip<'_>, name: &str, limit: u64) -> Option<Vec<u8>> {
+    let f = zip.by_name(name).ok()?;
+    // Sized up front: an empty Vec makes read_to_end probe in small reads.
+    let mut out = Vec::with_capacity(f.size().min(limit) as usize + 1);
+    f.take(limit).read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
 fn zip_entry(bytes: &[u8], name: &str, limit: u64) -> Option<String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let f = zip.by_name(name).ok()?;
-    let mut out = String::new();
-    f.take(limit).read_to_string(&mut out).ok()?;
-    Some(out)
+    String::from_utf8(read_entry(&mut zip, name, limit)?).ok()
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -26,7 +34,7 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
 /// An XLSX opened for what calamine reads slowly: merged regions, without a
 /// second parse of the whole sheet.
 pub struct XlsxParts<'a> {
-    zip: Option<zip::ZipArchive<Cursor<&'a [u8]>>>,
+    zip: Option<Zip<'a>>,
     /// Sheet name → its part, e.g. `xl/worksheets/sheet1.xml`; read from
     /// the workbook and its relationships when first needed.
     sheets: Option<HashMap<String, String>>,
@@ -65,11 +73,7 @@ impl<'a> XlsxParts<'a> {
     }
 
     fn entry(&mut self, name: &str) -> Option<Vec<u8>> {
-        let f = self.zip.as_mut()?.by_name(name).ok()?;
-        // Sized up front: an empty Vec makes read_to_end probe in small reads.
-        let mut out = Vec::with_capacity(f.size().min(self.limit) as usize + 1);
-        f.take(self.limit).read_to_end(&mut out).ok()?;
-        Some(out)
+        read_entry(self.zip.as_mut()?, name, self.limit)
     }
 
     fn sheet_parts(&mut self) -> HashMap<String, String> {
