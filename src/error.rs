@@ -1,19 +1,58 @@
 //! Errors say what went wrong, where (file, sheet) and why, on one line.
+//! `Error` is one pointer wide; its kind is structured (a limit names what
+//! it limits, the value found, the maximum and the flag that raises it) and
+//! keeps the reader's own error as its `source()`.
 
+use std::error::Error as StdError;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// An error naming the file (and sheet) it concerns.
 #[derive(Debug)]
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    sheet: Option<String>,
+    kind: ErrorKind,
+}
+
+/// A resource limit protecting memory or time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limit {
+    /// What is limited, e.g. "non-empty cells".
+    pub what: &'static str,
+    pub found: u64,
+    pub max: u64,
+    /// The option that raises the limit, when one does.
+    pub flag: Option<&'static str>,
+}
+
+/// What went wrong.
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum ErrorKind {
     Io(std::io::Error),
     /// The file is empty (or only blanks).
     Empty,
     /// The bytes are not text in any encoding declx reads.
     Encoding(String),
-    /// The workbook could not be opened or read.
-    Workbook(String),
+    /// The extension is not one declx reads.
+    UnknownFormat,
+    /// The bytes are another kind of file than the extension says.
+    WrongKind { expected: &'static str, found: &'static str },
+    /// A damaged zip or OLE2 container, named by what was wrong.
+    Damaged(String),
+    /// A password-protected workbook or an encrypted zip entry.
+    Encrypted,
+    Xlsx(calamine::XlsxError),
+    Xls(calamine::XlsError),
+    Ods(calamine::OdsError),
+    /// The workbook reader panicked on damaged data.
+    ReaderFailed,
     /// A limit protecting memory or time was exceeded.
-    Limit(String),
+    Limit(Limit),
     /// Readable, but holds no declaration form.
     NoForm(String),
     /// A form whose title names a kind declx does not know.
@@ -22,34 +61,71 @@ pub enum ErrorKind {
     Internal(String),
 }
 
-#[derive(Debug)]
-pub struct Error {
-    pub path: PathBuf,
-    pub sheet: Option<String>,
-    pub kind: ErrorKind,
-}
-
 impl Error {
     pub fn new(path: &Path, kind: ErrorKind) -> Self {
-        Error {
+        Error(Box::new(Inner {
             path: path.to_path_buf(),
             sheet: None,
             kind,
-        }
+        }))
     }
 
     pub fn in_sheet(mut self, sheet: &str) -> Self {
-        self.sheet = Some(sheet.to_string());
+        self.0.sheet = Some(sheet.to_string());
         self
+    }
+
+    /// The same error without its sheet (a file-level summary).
+    pub(crate) fn without_sheet(mut self) -> Self {
+        self.0.sheet = None;
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0.path
+    }
+
+    pub fn sheet(&self) -> Option<&str> {
+        self.0.sheet.as_deref()
+    }
+
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.0.kind
+    }
+
+    pub fn into_kind(self) -> ErrorKind {
+        self.0.kind
     }
 
     /// A short machine-readable code for the run report.
     pub fn code(&self) -> &'static str {
-        match self.kind {
+        self.0.kind.code()
+    }
+}
+
+impl ErrorKind {
+    pub fn limit(what: &'static str, found: u64, max: u64, flag: Option<&'static str>) -> Self {
+        ErrorKind::Limit(Limit { what, found, max, flag })
+    }
+
+    /// A short machine-readable code for the run report.
+    pub fn code(&self) -> &'static str {
+        match self {
             ErrorKind::Io(_) => "io",
             ErrorKind::Empty => "empty",
             ErrorKind::Encoding(_) => "encoding",
-            ErrorKind::Workbook(_) => "workbook",
+            ErrorKind::UnknownFormat
+            | ErrorKind::WrongKind { .. }
+            | ErrorKind::Damaged(_)
+            | ErrorKind::Encrypted
+            | ErrorKind::Xlsx(_)
+            | ErrorKind::Xls(_)
+            | ErrorKind::Ods(_)
+            | ErrorKind::ReaderFailed => "workbook",
             ErrorKind::Limit(_) => "limit",
             ErrorKind::NoForm(_) => "no_form",
             ErrorKind::UnknownForm(_) => "unknown_form",
@@ -58,14 +134,34 @@ impl Error {
     }
 }
 
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}, above the limit of {}", self.found, self.what, self.max)?;
+        if let Some(flag) = self.flag {
+            write!(f, " ({flag})")?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for ErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const WB: &str = "cannot open workbook";
         match self {
             ErrorKind::Io(e) => write!(f, "cannot read: {e}"),
             ErrorKind::Empty => write!(f, "empty file"),
             ErrorKind::Encoding(why) => write!(f, "not a text export: {why}"),
-            ErrorKind::Workbook(why) => write!(f, "cannot open workbook: {why}"),
-            ErrorKind::Limit(why) => write!(f, "refused: {why}"),
+            ErrorKind::UnknownFormat => write!(f, "{WB}: not a format declx reads"),
+            ErrorKind::WrongKind { expected, found } => write!(f, "{WB}: expected a {expected}, found {found}"),
+            ErrorKind::Damaged(why) => write!(f, "{WB}: {why}"),
+            ErrorKind::Encrypted => write!(f, "{WB}: password-protected workbook"),
+            ErrorKind::Xlsx(e @ calamine::XlsxError::Zip(_)) => write!(f, "{WB}: damaged or truncated zip: {e}"),
+            ErrorKind::Xlsx(e) => write!(f, "{WB}: {e}"),
+            ErrorKind::Xls(e @ calamine::XlsError::Password) => write!(f, "{WB}: password-protected workbook: {e}"),
+            ErrorKind::Xls(e) => write!(f, "{WB}: {e}"),
+            ErrorKind::Ods(e) => write!(f, "{WB}: {e}"),
+            ErrorKind::ReaderFailed => write!(f, "{WB}: the workbook reader failed on damaged data"),
+            ErrorKind::Limit(l) => write!(f, "refused: {l}"),
             ErrorKind::NoForm(why) => write!(f, "no declaration form: {why}"),
             ErrorKind::UnknownForm(title) => write!(f, "unknown form kind: title {title:?}"),
             ErrorKind::Internal(why) => write!(f, "internal error: {why}"),
@@ -75,16 +171,26 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(s) = &self.sheet {
+        write!(f, "{}", self.0.path.display())?;
+        if let Some(s) = &self.0.sheet {
             write!(f, " [sheet {s}]")?;
         }
         // One line, whatever the cause carried.
-        let msg = self.kind.to_string().replace(['\n', '\r'], " ");
+        let msg = self.0.kind.to_string().replace(['\n', '\r'], " ");
         write!(f, ": {msg}")
     }
 }
 
-impl std::error::Error for Error {}
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match &self.0.kind {
+            ErrorKind::Io(e) => Some(e),
+            ErrorKind::Xlsx(e) => Some(e),
+            ErrorKind::Xls(e) => Some(e),
+            ErrorKind::Ods(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 pub type Result<T> = std::result::Result<T, Error>;

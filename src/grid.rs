@@ -1,7 +1,11 @@
 //! The one shape every reader produces: sparse rows of non-empty cells, the
 //! merged spans of the source (when it had any) and where it all came from.
+//! Knows nothing of file formats' bytes nor of forms.
 
+use crate::diag::Warning;
+use serde::{Serialize, Serializer};
 use std::fmt;
+use std::path::Path;
 
 /// A cell position, 0-based internally, shown A1-style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,6 +39,62 @@ impl fmt::Display for CellRef {
         write!(f, "{}{}", column_name(self.col), self.row + 1)
     }
 }
+
+/// Serialised A1-style, as every address in a record is.
+impl Serialize for CellRef {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+crate::value::string_schema!(CellRef);
+
+/// The input formats declx reads, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "tsv" | "csv" => Some(Format::Text),
+            "xlsx" | "xlsm" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            _ => None,
+        }
+    }
+
+    /// The name in `source.format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+crate::value::string_schema!(Format);
 
 /// A non-empty cell; `text` is trimmed, line breaks normalised to `\n`.
 #[derive(Debug, Clone)]
@@ -104,7 +164,7 @@ pub struct Span {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provenance {
     pub path: String,
-    pub format: &'static str,
+    pub format: Format,
     pub encoding: Option<String>,
     pub sheet: Option<String>,
     pub sha256: String,
@@ -118,15 +178,7 @@ pub struct Grid {
     pub has_layout: bool,
     pub source: Provenance,
     /// Oddities a reader noticed; they become record warnings.
-    pub notes: Vec<Note>,
-}
-
-/// A reader's warning: `code` as in the record's `warnings`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    pub code: &'static str,
-    pub cell: Option<CellRef>,
-    pub detail: String,
+    pub notes: Vec<Warning>,
 }
 
 impl Grid {

@@ -1,6 +1,7 @@
 //! `declx inspect`: the reconstructed grid of a file, sheet by sheet, with
 //! merged spans, the layout stage's re-alignments and the part of the record
 //! each cell went to — what a user reads when a form comes out wrong.
+//! Reads through the same stages as `extract`; changes nothing.
 
 use crate::error::Error;
 use crate::grid::CellRef;
@@ -36,7 +37,7 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
                 .iter()
                 .any(|(r, _)| r.unmapped.iter().any(|u| u.cell == at.to_string()));
             match explained.iter().find_map(|(_, c)| c.part_of(at)) {
-                Some(part) => part,
+                Some(part) => part.as_str(),
                 None if unmapped => "unmapped",
                 // Repeats a claimed neighbour: a merge saved filled.
                 None => "filled merge",
@@ -51,7 +52,8 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
                 if form.has_title { "" } else { ", no title" }
             );
             for w in &form.warnings {
-                let _ = writeln!(out, "   {} {}: {}", w.code, w.cell.as_deref().unwrap_or("-"), w.detail);
+                let cell = w.cell.map_or_else(|| "-".to_string(), |c| c.to_string());
+                let _ = writeln!(out, "   {} {}: {}", w.code, cell, w.detail);
             }
             for row in &form.rows {
                 let cells: Vec<String> = row

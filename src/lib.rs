@@ -1,96 +1,63 @@
 //! declx: Chinese budget performance target declaration forms (绩效目标申报表)
 //! into normalized JSON records.
 //!
-//! The pipeline is a straight line, one module per stage:
-//! `read` (text | workbook) → [`grid::Grid`] → `layout` (split forms,
-//! re-align shifted rows) → `form` (kind, sections) → `indicators` + `values`
-//! → [`record::Record`] → `output` (files, JSON Lines, run report).
+//! The pipeline is a straight line, one folder per stage:
+//!
+//! ```text
+//! read (text | xlsx | xls | ods) → Grid (cells + merged spans + provenance)
+//!   → layout (split forms, re-align shifted rows)
+//!   → form (kind; fields, goal, key tasks, budget, indicator tree, checks)
+//!   → value (targets, amounts) → Record → output sinks (files, JSON Lines, flat, report)
+//! ```
+//!
+//! The facade below is what a caller needs: [`extract_file`] for one file,
+//! [`run`] for a batch, [`explain`] for where each cell went.
+//!
+//! ```
+//! let outcome = declx::extract_file("seeds/000_be24f91d7f1b64fe.txt".as_ref(), &declx::Limits::default()).unwrap();
+//! assert_eq!(outcome.records[0].form, declx::FormKind::Department);
+//! ```
 
-pub mod budget;
-pub mod checks;
-pub mod error;
-pub mod fields;
-pub mod flat;
-pub mod form;
-pub mod grid;
-pub mod indicators;
-pub mod inputs;
-pub mod inspect;
-pub mod layout;
-pub mod output;
-pub mod read;
-pub mod record;
-pub mod run;
-pub mod sections;
-pub mod values;
-pub mod vocab;
+mod diag;
+mod error;
+mod form;
+mod grid;
+mod inspect;
+mod layout;
+mod output;
+mod pipeline;
+mod read;
+mod record;
+#[cfg(feature = "cli")]
+mod run;
+mod value;
+mod vocab;
 
-use error::{Error, ErrorKind};
-use read::Limits;
-use record::Record;
-use std::path::Path;
+pub use diag::{CheckCode, Warning, WarningCode};
+pub use error::{Error, ErrorKind, Limit, Result};
+pub use form::{explain, extract, Claims, Part};
+pub use grid::{CellRef, Format, Grid, Provenance, Row, Span};
+pub use inspect::render as inspect;
+pub use output::{to_line, FlatRow, RunReport};
+pub use pipeline::{extract_file, FileOutcome};
+pub use read::{read_bytes, read_file, Limits};
+pub use record::{schema, FormKind, Record};
+#[cfg(feature = "cli")]
+pub use run::{inputs::Shard, run, Options};
+pub use value::{parse_amount, parse_target, ColumnKey, Op, Target, TargetKind};
 
-/// What one input file gave.
-#[derive(Debug, Default)]
-pub struct FileOutcome {
-    pub records: Vec<Record>,
-    /// Sheets passed over, with the reason (说明 sheets, unrelated tables).
-    pub skipped_sheets: Vec<(String, String)>,
+/// The record types, for callers that walk a record.
+pub mod types {
+    pub use crate::record::{
+        Budget, BudgetBlock, BudgetItem, Check, IndicatorColumn, IndicatorNode, KeyTask, LabelMap, Number,
+        OverallGoal, Source, Term, Unmapped, Values,
+    };
 }
 
-/// Reads one file and extracts every form in it. A file in which no sheet
-/// holds a form is an error naming the file.
-pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
-    let grids = read::read_file(path, limits)?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-    let mut out = FileOutcome::default();
-    let mut first_err: Option<Error> = None;
-    for grid in &grids {
-        match form::extract(grid, stem) {
-            Ok(records) => out.records.extend(records),
-            Err(kind) => {
-                let e = Error::new(path, kind);
-                let e = match &grid.source.sheet {
-                    Some(s) => e.in_sheet(s),
-                    None => e,
-                };
-                if let Some(s) = &grid.source.sheet {
-                    out.skipped_sheets.push((s.clone(), e.kind.to_string()));
-                }
-                // An unknown form kind says more than "no form".
-                let better = match (&first_err, &e.kind) {
-                    (None, _) => true,
-                    (Some(prev), ErrorKind::UnknownForm(_)) => !matches!(prev.kind, ErrorKind::UnknownForm(_)),
-                    _ => false,
-                };
-                if better {
-                    first_err = Some(e);
-                }
-            }
-        }
-    }
-    if out.records.is_empty() {
-        let mut e = first_err.unwrap_or_else(|| Error::new(path, ErrorKind::NoForm("no sheet".into())));
-        // A text decoded by fallback may be in an encoding declx does not read (Big5 …).
-        if let (ErrorKind::NoForm(why), Some(enc)) =
-            (&mut e.kind, grids.first().and_then(|g| g.source.encoding.as_deref()))
-        {
-            if enc != "UTF-8" {
-                why.push_str(&format!(" (text decoded as {enc}; is it in another encoding?)"));
-            }
-        }
-        return Err(if grids.len() > 1 {
-            Error {
-                sheet: None,
-                kind: match e.kind {
-                    ErrorKind::UnknownForm(t) => ErrorKind::UnknownForm(t),
-                    other => ErrorKind::NoForm(format!("none of {} sheets holds a form ({other})", grids.len())),
-                },
-                path: e.path,
-            }
-        } else {
-            e
-        });
-    }
-    Ok(out)
+/// The vocabulary's lookups, for tests and tools that ask what a label means.
+pub mod labels {
+    pub use crate::vocab::{
+        column_key, field, fold, is_amount_header, level_header, section, task_field, Field, GoalPart, Section,
+        TaskField,
+    };
 }

@@ -1,9 +1,7 @@
-//! The `declx` command: parses arguments and calls the library.
+//! The `declx` command: parses arguments and calls the library; nothing else.
 
 use clap::{Args, Parser, Subcommand};
-use declx::inputs::Shard;
-use declx::read::Limits;
-use declx::run::{self, Options};
+use declx::{Limits, Options, Shard};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,11 +101,11 @@ fn main() -> ExitCode {
         Command::Schema => {
             println!(
                 "{}",
-                serde_json::to_string_pretty(&declx::record::schema()).expect("schema serialises")
+                serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
             );
             ExitCode::SUCCESS
         }
-        Command::Inspect { path, sheet } => match declx::inspect::render(&path, sheet.as_deref(), &Limits::default()) {
+        Command::Inspect { path, sheet } => match declx::inspect(&path, sheet.as_deref(), &Limits::default()) {
             Ok(text) => {
                 print!("{text}");
                 ExitCode::SUCCESS
@@ -123,7 +121,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
             let opts = Options::from(args);
-            match run::run(&opts) {
+            match declx::run(&opts) {
                 Ok(report) if report.totals.failed > 0 => {
                     if !opts.quiet {
                         eprintln!("{}", report.summary());

@@ -1,11 +1,17 @@
 //! Readers: bytes of one file in, one `Grid` per sheet out. A reader knows
 //! file formats, nothing of forms.
 
+mod cells;
+mod numfmt;
+mod ods;
+mod sink;
 mod text;
 mod workbook;
-mod xls_guard;
-mod zipxml;
+mod xls;
+mod xlsx;
+mod zip;
 
+pub use crate::grid::Format;
 pub use text::{decode_text, TextReader};
 pub use workbook::WorkbookReader;
 
@@ -45,28 +51,6 @@ impl Default for Limits {
     }
 }
 
-/// The input formats declx reads, chosen by file extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Xlsx,
-    Xls,
-    Ods,
-}
-
-impl Format {
-    pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "tsv" | "csv" => Some(Format::Text),
-            "xlsx" | "xlsm" => Some(Format::Xlsx),
-            "xls" => Some(Format::Xls),
-            "ods" => Some(Format::Ods),
-            _ => None,
-        }
-    }
-}
-
 /// Common front of the per-format readers.
 pub trait SheetReader {
     /// Every sheet of the file as a grid, in workbook order.
@@ -76,17 +60,10 @@ pub trait SheetReader {
 /// Reads a file of a known format into grids, with `source` filled in.
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
-    let format = Format::from_path(path)
-        .ok_or_else(|| Error::new(path, ErrorKind::Workbook("not a format declx reads".to_string())))?;
+    let format = Format::from_path(path).ok_or_else(|| Error::new(path, ErrorKind::UnknownFormat))?;
     if meta.len() > limits.max_file_bytes {
-        return Err(Error::new(
-            path,
-            ErrorKind::Limit(format!(
-                "file is {} bytes, above the {}-byte limit (--max-file-mb)",
-                meta.len(),
-                limits.max_file_bytes
-            )),
-        ));
+        let e = ErrorKind::limit("bytes in the file", meta.len(), limits.max_file_bytes, Some("--max-file-mb"));
+        return Err(Error::new(path, e));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
     read_bytes(path, format, &bytes, limits)

@@ -1,9 +1,11 @@
 //! Excel/WPS "save as text" exports: sniff the encoding, pick the delimiter,
-//! split RFC 4180 records with the `csv` crate.
+//! split RFC 4180 records with the `csv` crate. Knows nothing of forms.
 
+use super::sink::{text_grid, CellSink};
 use super::{Limits, SheetReader};
-use crate::error::{Error, ErrorKind, Result};
-use crate::grid::{CellRef, Grid, GridBuilder, Note, Provenance};
+use crate::diag::{Warning, WarningCode};
+use crate::error::{Error, ErrorKind};
+use crate::grid::{Grid, Row};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use std::borrow::Cow;
 use std::path::Path;
@@ -117,69 +119,36 @@ fn detect_delimiter(text: &str) -> u8 {
 
 /// A quote that never closes swallows the rest of the file into one cell:
 /// a cell holding the delimiter across several lines, or very many lines.
-fn has_runaway_quote(grid_rows: &[crate::grid::Row], delimiter: u8) -> bool {
+fn has_runaway_quote(grid_rows: &[Row], delimiter: u8) -> bool {
     grid_rows.iter().flat_map(|r| &r.cells).any(|c| {
         let breaks = c.text.matches('\n').count();
         (breaks >= 2 && c.text.contains(delimiter as char)) || breaks > 50
     })
 }
 
-/// Rows of the text, and the cells whose text was cut at the cell limit.
-type Split = (Vec<crate::grid::Row>, Vec<CellRef>);
+/// Rows of the text, and the warnings of the cells cut at the cell limit.
+type Split = (Vec<Row>, Vec<Warning>);
 
-/// Collects the non-empty cells of records under the cell limits.
-struct CellSink<'l> {
-    builder: GridBuilder,
-    cells: usize,
-    truncated: Vec<CellRef>,
-    limits: &'l Limits,
-}
-
-impl CellSink<'_> {
-    fn record<'f>(&mut self, row: u32, fields: impl Iterator<Item = &'f str>) -> std::result::Result<(), String> {
-        for (col, field) in fields.enumerate() {
-            if field.trim().is_empty() {
-                continue;
-            }
-            self.cells += 1;
-            if self.cells > self.limits.max_cells {
-                return Err(format!(
-                    "more than {} non-empty cells (--max-cells)",
-                    self.limits.max_cells
-                ));
-            }
-            let col = u32::try_from(col).map_err(|_| "too many columns".to_string())?;
-            if field.len() > self.limits.max_cell_bytes {
-                let mut cut = self.limits.max_cell_bytes;
-                while !field.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                self.builder.push(row, col, &field[..cut]);
-                self.truncated.push(CellRef::new(row, col));
-            } else {
-                self.builder.push(row, col, field);
-            }
-        }
-        Ok(())
+/// Adds one record's fields as cells of a row.
+fn push_record<'f>(sink: &mut CellSink<'_>, row: u32, fields: impl Iterator<Item = &'f str>) -> Result<(), ErrorKind> {
+    for (col, field) in fields.enumerate() {
+        let col = u32::try_from(col).map_err(|_| ErrorKind::Encoding("too many columns".into()))?;
+        sink.push(row, col, field)?;
     }
+    Ok(())
 }
 
-fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> std::result::Result<Split, String> {
-    let mut sink = CellSink {
-        builder: GridBuilder::default(),
-        cells: 0,
-        truncated: Vec::new(),
-        limits,
-    };
+fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> Result<Split, ErrorKind> {
+    let mut sink = CellSink::new(limits);
     if !quoting || !text.contains('"') {
         // Without quotes a record is a line and a field is what lies between
         // delimiters; the csv reader's set-up would cost more than the split.
         let breaks: &[char] = if text.contains('\n') { &['\n'] } else { &['\r'] };
         for (i, line) in text.split(breaks).enumerate() {
-            let row = u32::try_from(i).map_err(|_| "too many lines".to_string())?;
-            sink.record(row, line.trim_end_matches('\r').split(delimiter as char))?;
+            let row = u32::try_from(i).map_err(|_| ErrorKind::Encoding("too many lines".into()))?;
+            push_record(&mut sink, row, line.trim_end_matches('\r').split(delimiter as char))?;
         }
-        return Ok((sink.builder.finish(), sink.truncated));
+        return Ok(sink.into_parts());
     }
     CSV_READERS.with_borrow_mut(|readers| {
         let reader = csv_reader(readers, delimiter, text);
@@ -189,12 +158,12 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> s
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(e.to_string()),
+                Err(e) => return Err(ErrorKind::Encoding(e.to_string())),
             }
             // csv reports a record after blank lines at the first blank line;
             // a spreadsheet row is the line where the record's text starts.
             let start = record.position().map_or(0, |p| p.byte() as usize);
-            sink.record(lines.row_of(start), record.iter())?;
+            push_record(&mut sink, lines.row_of(start), record.iter())?;
         }
         // A rare huge export should not stay resident with the thread.
         if reader.get_ref().get_ref().capacity() > 4 << 20 {
@@ -202,7 +171,7 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> s
         }
         Ok(())
     })?;
-    Ok((sink.builder.finish(), sink.truncated))
+    Ok(sink.into_parts())
 }
 
 type CsvReader = csv::Reader<std::io::Cursor<Vec<u8>>>;
@@ -269,48 +238,32 @@ impl<'t> LineCounter<'t> {
 }
 
 impl SheetReader for TextReader {
-    fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>> {
-        let (text, encoding) = decode_text(bytes).map_err(|why| Error::new(path, ErrorKind::Encoding(why)))?;
+    fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> {
+        let to_err = |kind: ErrorKind| Error::new(path, kind);
+        let (text, encoding) = decode_text(bytes).map_err(|why| to_err(ErrorKind::Encoding(why)))?;
         let delimiter = detect_delimiter(&text);
-        let to_err = |why: String| Error::new(path, ErrorKind::Encoding(why));
         let (mut rows, mut truncated) = split_records(&text, delimiter, true, limits).map_err(to_err)?;
         let mut notes = Vec::new();
         if encoding == MIXED {
-            notes.push(Note {
-                code: "mixed_encoding",
-                cell: None,
-                detail: "lines in UTF-8 and lines in GB18030/GBK; each line decoded on its own".into(),
-            });
+            notes.push(Warning::new(
+                WarningCode::MixedEncoding,
+                None,
+                "lines in UTF-8 and lines in GB18030/GBK; each line decoded on its own".into(),
+            ));
         }
         if has_runaway_quote(&rows, delimiter) {
             (rows, truncated) = split_records(&text, delimiter, false, limits).map_err(to_err)?;
-            notes.push(Note {
-                code: "unbalanced_quote",
-                cell: None,
-                detail: "a quote never closes; the file was split without quoting".into(),
-            });
+            notes.push(Warning::new(
+                WarningCode::UnbalancedQuote,
+                None,
+                "a quote never closes; the file was split without quoting".into(),
+            ));
         }
-        for at in truncated {
-            notes.push(Note {
-                code: "cell_truncated",
-                cell: Some(at),
-                detail: format!("cell text cut at {} bytes (--max-cell-kb)", limits.max_cell_bytes),
-            });
-        }
+        notes.extend(truncated);
         if rows.is_empty() {
-            return Err(Error::new(path, ErrorKind::Empty));
+            return Err(to_err(ErrorKind::Empty));
         }
-        Ok(vec![Grid {
-            rows,
-            spans: Vec::new(),
-            has_layout: false,
-            source: Provenance {
-                format: "text",
-                encoding: Some(encoding.to_string()),
-                ..Provenance::default()
-            },
-            notes,
-        }])
+        Ok(vec![text_grid(rows, encoding, notes)])
     }
 }
 

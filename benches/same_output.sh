@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Refactoring check (not a test): runs two declx binaries over every input the
+# repository and ../shared hold, plus generated forms, and compares their
+# record files, JSON Lines, flat CSV and run report byte for byte.
+#
+#   benches/same_output.sh OLD_BINARY [NEW_BINARY]   (default new: target/release/declx)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+old=$(realpath "$1"); new=$(realpath "${2:-target/release/declx}")
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --example gen_forms
+target/release/examples/gen_forms "$work/in/generated" 200 42 2>/dev/null
+mkdir -p "$work/in"
+cp -r seeds fixtures tests/forms "$work/in/"
+[ -d ../shared ] && cp -r ../shared/seeds ../shared/examples ../shared/realdata "$work/in/" 2>/dev/null || true
+cd "$work"
+n=$(find in -type f | wc -l)
+for b in old new; do
+  bin=$old; [ $b = new ] && bin=$new; mkdir -p "$b"
+  "$bin" extract in --out "$b/out" --jsonl "$b/all.jsonl" --flat "$b/flat.csv" -q 2> "$b/stderr" || true
+done
+if diff -r old new >/dev/null; then
+  echo "same bytes: $n input files, $(ls old/out | wc -l) output files, JSON Lines, flat CSV and report"
+else
+  diff -r old new | head -40; echo "DIFFERENT"; exit 1
+fi

@@ -1,0 +1,239 @@
+//! The budget part of a form (预算整体情况, 项目资金): label/amount blocks.
+//! Three layouts share one reading:
+//! - `heading | 预算金额（万元）` header pairs: one block per pair;
+//! - column headers over amount columns (年初预算数 | 全年预算数 …): one
+//!   block per column, items labelled by the text column to their left;
+//! - bare `label | amount` pairs with no header: one block per pair position.
+
+use super::claims::Claims;
+use crate::diag::{warn, WarningCode, Warnings};
+use crate::grid::Row;
+use crate::record::{Budget, BudgetBlock, BudgetItem, Number};
+use crate::value::{self, looks_numeric};
+use crate::vocab::{self, fold};
+
+/// Where a block finds each item's label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelAt {
+    /// A fixed column (pair layouts).
+    Column(u32),
+    /// The nearest text cell left of the amount (column layouts).
+    NearestLeft,
+}
+
+#[derive(Debug)]
+struct Block {
+    heading: String,
+    label: LabelAt,
+    amount_col: u32,
+    items: Vec<BudgetItem>,
+}
+
+pub fn read(
+    label: &Row,
+    label_col: u32,
+    rows: &[&Row],
+    budget: &mut Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
+    let all: Vec<&Row> = std::iter::once(label).chain(rows.iter().copied()).collect();
+    let section_text = label.get(label_col).unwrap_or_default();
+    if budget.unit.is_none() {
+        budget.unit = vocab::money_unit(&fold(section_text)).map(str::to_string);
+    }
+    let content = |row: &Row| -> Vec<(u32, String)> {
+        row.cells
+            .iter()
+            .filter(|c| c.col > label_col)
+            .map(|c| (c.col, c.text.clone()))
+            .collect()
+    };
+    let mut blocks: Vec<Block> = Vec::new();
+    // Blocks that take the rows below; a new header row replaces them.
+    let mut active: Vec<usize> = Vec::new();
+    let contents: Vec<Vec<(u32, String)>> = all.iter().map(|r| content(r)).collect();
+    let numeric_cols: Vec<Vec<u32>> = contents
+        .iter()
+        .map(|cells| {
+            cells
+                .iter()
+                .filter(|(_, t)| looks_numeric(t))
+                .map(|(c, _)| *c)
+                .collect()
+        })
+        .collect();
+    for (i, row) in all.iter().enumerate() {
+        let cells = contents[i].as_slice();
+        if cells.is_empty() {
+            continue;
+        }
+        let next_numeric: &[u32] = numeric_cols.get(i + 1).map_or(&[], |v| v.as_slice());
+        if is_header_row(cells, next_numeric) {
+            let new = header_blocks(cells, next_numeric, budget);
+            active = (blocks.len()..blocks.len() + new.len()).collect();
+            blocks.extend(new);
+            claims.take_row(row);
+            continue;
+        }
+        if active.is_empty() {
+            // Bare pairs: a block per pair position, opened as first met.
+            let pairs = bare_pairs(cells);
+            let single = pairs.len() == 1;
+            for (lc, ac) in pairs {
+                if blocks
+                    .iter()
+                    .any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc))
+                {
+                    continue;
+                }
+                let first_label = cells.iter().find(|(c, _)| *c == lc).map_or("", |(_, t)| t.as_str());
+                let heading = if single { section_text } else { first_label };
+                blocks.push(Block {
+                    heading: vocab::clean_label(heading),
+                    label: LabelAt::Column(lc),
+                    amount_col: ac,
+                    items: Vec::new(),
+                });
+            }
+            let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
+            for b in blocks.iter_mut() {
+                read_item(row, b, &amount_cols, budget, claims, warnings);
+            }
+            continue;
+        }
+        let amount_cols: Vec<u32> = active.iter().map(|&i| blocks[i].amount_col).collect();
+        for &bi in &active {
+            read_item(row, &mut blocks[bi], &amount_cols, budget, claims, warnings);
+        }
+    }
+    for b in blocks {
+        if b.items.is_empty() && b.heading.is_empty() {
+            continue;
+        }
+        budget.blocks.push(BudgetBlock {
+            heading: b.heading,
+            items: b.items,
+        });
+    }
+}
+
+/// A header row holds no amounts, and either announces amount columns
+/// (预算金额（万元）, 年初预算数 …) or stands above the next row's amounts.
+fn is_header_row(cells: &[(u32, String)], next_numeric: &[u32]) -> bool {
+    if cells.iter().any(|(_, t)| looks_numeric(t)) {
+        return false;
+    }
+    let announced = cells.iter().filter(|(_, t)| vocab::is_budget_column(&fold(t))).count();
+    cells.iter().any(|(_, t)| vocab::is_amount_header(&fold(t)))
+        || announced >= 2
+        || cells.iter().any(|(c, _)| next_numeric.contains(c))
+}
+
+/// Blocks announced by a header row.
+fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Budget) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for (i, (col, text)) in cells.iter().enumerate() {
+        let f = fold(text);
+        let amount_header = vocab::is_amount_header(&f);
+        if !(amount_header || numeric_cols.contains(col) || vocab::is_budget_column(&f)) {
+            continue;
+        }
+        if budget.unit.is_none() {
+            budget.unit = vocab::money_unit(&f).map(str::to_string);
+        }
+        // `heading | 预算金额（万元）`: the heading sits left of its amount header.
+        let left = i
+            .checked_sub(1)
+            .map(|j| &cells[j])
+            .filter(|(_, t)| amount_header && !vocab::is_budget_column(&fold(t)));
+        blocks.push(match left {
+            Some((lc, lt)) => Block {
+                heading: vocab::clean_label(lt),
+                label: LabelAt::Column(*lc),
+                amount_col: *col,
+                items: Vec::new(),
+            },
+            None => Block {
+                heading: vocab::clean_label(text),
+                label: LabelAt::NearestLeft,
+                amount_col: *col,
+                items: Vec::new(),
+            },
+        });
+    }
+    blocks
+}
+
+/// `label | amount | label | amount` along a row with no header above it.
+fn bare_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < cells.len() {
+        if !looks_numeric(&cells[i].1) && looks_numeric(&cells[i + 1].1) {
+            out.push((cells[i].0, cells[i + 1].0));
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn read_item(
+    row: &Row,
+    b: &mut Block,
+    amount_cols: &[u32],
+    budget: &Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
+    let label_col = match b.label {
+        LabelAt::Column(c) => Some(c),
+        LabelAt::NearestLeft => row
+            .cells
+            .iter()
+            .filter(|c| c.col < b.amount_col && !amount_cols.contains(&c.col) && !looks_numeric(&c.text))
+            .map(|c| c.col)
+            .next_back(),
+    };
+    let label = label_col.and_then(|c| row.get(c));
+    let raw = row.get(b.amount_col);
+    if label.is_none() && raw.is_none() {
+        return;
+    }
+    if let Some(c) = label_col.filter(|_| label.is_some()) {
+        claims.take(row, c);
+    }
+    let mut amount = None;
+    if let Some(raw) = raw {
+        claims.take(row, b.amount_col);
+        match value::parse_amount(raw) {
+            Ok(Some(a)) => {
+                if let (Some(cell_unit), Some(header_unit)) = (a.unit, budget.unit.as_deref()) {
+                    if cell_unit != "%" && cell_unit != header_unit {
+                        warn(
+                            warnings,
+                            WarningCode::AmountUnitMismatch,
+                            Some(row.at(b.amount_col)),
+                            format!("amount {raw:?} is in {cell_unit}, the header says {header_unit}; kept as written"),
+                        );
+                    }
+                }
+                amount = Some(Number(a.value));
+            }
+            Ok(None) => {}
+            Err(()) => warn(
+                warnings,
+                WarningCode::AmountNotNumeric,
+                Some(row.at(b.amount_col)),
+                format!("budget amount {raw:?} is not a number"),
+            ),
+        }
+    }
+    b.items.push(BudgetItem {
+        label: vocab::clean_label(label.unwrap_or_default()),
+        amount,
+        cell: row.at(b.amount_col).to_string(),
+    });
+}

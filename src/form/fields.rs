@@ -1,0 +1,154 @@
+//! Header fields: `label | value` pairs and `label：value` cells (部门名称,
+//! 主管部门, 项目属性, 联系人 …) routed to the record's department, unit,
+//! project and info.
+
+use super::claims::Claims;
+use crate::grid::Row;
+use crate::record::LabelMap;
+use crate::value;
+use crate::vocab::{self, fold, FormKind};
+
+/// The fields a form's labels fill.
+#[derive(Debug)]
+pub struct Fields {
+    pub kind: FormKind,
+    pub department: Option<String>,
+    /// 主管部门 or 填报单位 of a department form: its department when no 部门名称 says it.
+    pub dept_fallback: Option<String>,
+    pub unit: Option<String>,
+    /// A `单位：万元` line: the money unit of the budget.
+    pub money_unit: Option<String>,
+    pub project: LabelMap,
+    pub info: LabelMap,
+}
+
+impl Fields {
+    pub fn new(kind: FormKind, info: LabelMap) -> Self {
+        Fields {
+            kind,
+            department: None,
+            dept_fallback: None,
+            unit: None,
+            money_unit: None,
+            project: LabelMap::default(),
+            info,
+        }
+    }
+}
+
+/// A row starting with a header-field label, or with `label：value`.
+pub fn is_field_row(row: &Row) -> bool {
+    let Some(first) = row.first() else {
+        return false;
+    };
+    let f = vocab::label(first);
+    vocab::field(f).is_some() || colon_pair(&first.text).is_some_and(|(l, _)| vocab::field(&fold(l)).is_some())
+}
+
+/// `填报人：张三` → (填报人, 张三); the label must be short.
+pub fn colon_pair(text: &str) -> Option<(&str, &str)> {
+    let i = text.find([':', '：'])?;
+    let (label, rest) = text.split_at(i);
+    let value = rest.trim_start_matches([':', '：']).trim();
+    let label = label.trim();
+    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
+}
+
+/// Reads `label | value | label | value …` and `label：value` cells of a row.
+pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut Claims) {
+    let cells: Vec<_> = row
+        .cells
+        .iter()
+        .filter(|c| Some(c.col) != skip_col && !claims.has(row.index, c.col))
+        .collect();
+    let mut i = 0;
+    while i < cells.len() {
+        let c = cells[i];
+        let f = vocab::label(c);
+        let known = vocab::field(f);
+        if known.is_none() {
+            if let Some((label, value)) = colon_pair(&c.text) {
+                if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
+                    claims.take(row, c.col);
+                    if !value.is_empty() {
+                        set_field(b, label, value.to_string());
+                    } else if let Some(next) = cells.get(i + 1) {
+                        claims.take(row, next.col);
+                        set_field(b, label, next.text.clone());
+                        i += 1;
+                    }
+                    i += 1;
+                    continue;
+                }
+            }
+        }
+        let next = cells.get(i + 1).filter(|n| vocab::field(vocab::label(n)).is_none());
+        let label_like = known.is_some()
+            || (next.is_some() && f.chars().count() <= 12 && !value::looks_numeric(&c.text) && !c.text.contains('\n'));
+        match (label_like, next) {
+            (true, Some(n)) => {
+                claims.take(row, c.col);
+                claims.take(row, n.col);
+                set_field(b, &c.text, n.text.clone());
+                // A filled merge repeats the value across the row.
+                let mut j = i + 2;
+                while j < cells.len() && cells[j].text == n.text {
+                    j += 1;
+                }
+                i = j;
+            }
+            (true, None) if known.is_some() => {
+                claims.take(row, c.col);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+fn set_field(b: &mut Fields, label: &str, value: String) {
+    let clean = vocab::clean_label(label);
+    let folded_label = fold(label);
+    if folded_label.trim_start_matches('(').ends_with("单位") {
+        let v = fold(&value);
+        let v = v.trim_end_matches(')');
+        if matches!(v, "万元" | "元" | "亿元" | "千元") {
+            b.money_unit.get_or_insert_with(|| v.to_string());
+            return;
+        }
+    }
+    match vocab::field(&folded_label) {
+        Some(vocab::Field::Department) => {
+            if b.department.is_none() {
+                b.department = Some(value);
+            } else {
+                b.info.insert(clean, value);
+            }
+        }
+        Some(vocab::Field::ParentDepartment) => {
+            if b.kind != FormKind::Department && b.department.is_none() {
+                b.department = Some(value);
+            } else {
+                if b.dept_fallback.is_none() {
+                    b.dept_fallback = Some(value.clone());
+                }
+                b.info.insert(clean, value);
+            }
+        }
+        Some(vocab::Field::Unit) => {
+            if b.unit.is_none() {
+                b.unit = Some(value);
+            } else {
+                b.info.insert(clean, value);
+            }
+        }
+        Some(vocab::Field::ProjectName) => b.project.insert("name".into(), value),
+        Some(vocab::Field::Project) => b.project.insert(clean, value),
+        Some(vocab::Field::Info) | None => {
+            if fold(label) == "填报单位" && b.dept_fallback.is_none() {
+                b.dept_fallback = Some(value.clone());
+            }
+            b.info.insert(clean, value)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The indicator table's header rows: which columns hold the 一级 / 二级 /
+//! 三级 names, the sub-header under a group header, and a category's weight.
+
+use crate::grid::Row;
+use crate::value;
+use crate::vocab;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// The level columns of an indicator header row: 一级指标 once, then each
+/// 二级/三级 pair (the national project template has two, side by side).
+pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
+    // A header row names the 一级 column (perhaps spaced out: 一 级 指 标);
+    // indicator rows, which often say 指标, seldom say 级.
+    if !row.cells.iter().any(|c| c.text.len() <= 60 && c.text.contains('级')) {
+        return None;
+    }
+    let mut l1 = None;
+    let mut pairs: Vec<[u32; 3]> = Vec::new();
+    let mut pending_l2 = None;
+    for c in &row.cells {
+        match vocab::level_header(vocab::label(c)) {
+            Some(0) if l1.is_none() => l1 = Some(c.col),
+            Some(1) => pending_l2 = Some(c.col),
+            Some(2) => {
+                if let (Some(a), Some(b)) = (l1, pending_l2.take()) {
+                    if a < b && b < c.col {
+                        pairs.push([a, b, c.col]);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (!pairs.is_empty()).then_some(pairs)
+}
+
+
+/// Whether a row is an indicator table header (一级指标 | 二级指标 | 三级指标 …).
+pub(crate) fn is_header_row(row: &Row) -> bool {
+    header_levels(row).is_some()
+}
+
+/// The row right under a header that names sub-columns only.
+pub(super) fn is_subheader(row: &Row, header: &Row, first_l3: u32) -> bool {
+    row.index == header.index + 1
+        && !row.cells.is_empty()
+        && row
+            .cells
+            .iter()
+            .all(|c| c.col > first_l3 && !value::looks_numeric(&c.text) && !vocab::is_tick(&c.text))
+}
+
+/// Name as written without a weight suffix, and the weight: 产出指标(50分).
+pub(super) fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
+    let t = text.trim();
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = t.strip_suffix(close) {
+            if let Some(i) = inner.rfind(open) {
+                let w = inner[i + open.len_utf8()..].trim();
+                let num = w.trim_end_matches('分').trim_end_matches('%').trim();
+                if w.ends_with('分') || w.ends_with('%') {
+                    if let Ok(d) = Decimal::from_str(num) {
+                        return (inner[..i].trim().to_string(), Some(d));
+                    }
+                }
+            }
+        }
+    }
+    (t.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_split_off_names() {
+        assert_eq!(
+            name_and_weight("产出指标(50分)"),
+            ("产出指标".to_string(), Some(Decimal::from(50)))
+        );
+        assert_eq!(name_and_weight("绩效指标（90分）").0, "绩效指标");
+        assert_eq!(name_and_weight("专职人民调解员配置数量（人）").1, None);
+    }
+}

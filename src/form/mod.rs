@@ -1,0 +1,340 @@
+//! Form: recognise the kind, walk the labelled sections, and assemble the
+//! record. Knows nothing of file formats; all labels come from `vocab`.
+
+mod budget;
+mod checks;
+mod claims;
+mod fields;
+mod goal;
+mod indicators;
+mod sections;
+mod tasks;
+
+pub use claims::{Claims, Part};
+pub(crate) use indicators::header_levels;
+
+use crate::diag::{Warning, Warnings};
+use crate::error::ErrorKind;
+use crate::grid::{column_name, Grid, Row};
+use crate::layout::{self, FormRows};
+use crate::record::{Budget, KeyTask, LabelMap, OverallGoal, Record, Source, Unmapped, SCHEMA_VERSION};
+use crate::value::ColumnKey;
+use crate::vocab::{self, fold, FormKind, Section};
+use fields::Fields;
+use regex::Regex;
+use rustc_hash::FxHashSet;
+use sections::SectionRows;
+use std::sync::LazyLock;
+
+/// Every form of a grid as a record. A grid holding no form is `NoForm`;
+/// a titled form of a kind declx does not know is `UnknownForm`.
+pub fn extract(grid: &Grid, file_stem: &str) -> Result<Vec<Record>, ErrorKind> {
+    explain(grid, file_stem).map(|forms| forms.into_iter().map(|(r, _)| r).collect())
+}
+
+/// Like `extract`, with the claims that say where each cell went.
+pub fn explain(grid: &Grid, file_stem: &str) -> Result<Vec<(Record, Claims)>, ErrorKind> {
+    let mut out = Vec::new();
+    let mut unknown = None;
+    for form in layout::split_forms(grid) {
+        match read_form(grid, form, file_stem) {
+            Ok(r) => out.push(r),
+            Err(FormMiss::Unknown(t)) => unknown = unknown.or(Some(t)),
+            Err(FormMiss::None) => {}
+        }
+    }
+    if out.is_empty() {
+        return Err(match unknown {
+            Some(t) => ErrorKind::UnknownForm(t),
+            None => ErrorKind::NoForm("no title or labels of a declaration form found".into()),
+        });
+    }
+    Ok(out)
+}
+
+enum FormMiss {
+    None,
+    Unknown(String),
+}
+
+static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
+static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
+static YEAR_NAME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
+
+/// The declared year: `…年度` in the title or subtitle first, then `…年`.
+fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
+    // `find` runs on the DFA; capture groups would not, and the year is
+    // the match's first four ASCII digits anyway.
+    [&*YEAR_OF, &*YEAR_PLAIN]
+        .iter()
+        .flat_map(|re| [title, subtitle].map(|t| re.find(t)))
+        .flatten()
+        .find_map(|m| m.as_str().get(..4)?.parse().ok())
+}
+
+/// Which kind of form the labels describe, when the title does not say.
+fn kind_from_labels(rows: &[Row]) -> Option<FormKind> {
+    let mut dept = false;
+    let mut project = false;
+    let mut actual = false;
+    let mut monitor = false;
+    for c in rows.iter().flat_map(|r| &r.cells) {
+        let f = vocab::label(c);
+        match vocab::field(f) {
+            Some(vocab::Field::ProjectName) => project = true,
+            Some(vocab::Field::Department) => dept = true,
+            _ => {}
+        }
+        match vocab::column_key(f) {
+            Some(ColumnKey::Actual | ColumnKey::Score) => actual = true,
+            Some(ColumnKey::ExecutedToDate | ColumnKey::ExpectedFullYear) => monitor = true,
+            _ => {}
+        }
+        if vocab::section(f) == Some(Section::KeyTasks) {
+            dept = true;
+        }
+    }
+    if monitor {
+        Some(FormKind::Monitoring)
+    } else if actual {
+        Some(FormKind::SelfEvaluation)
+    } else if project {
+        Some(FormKind::Project)
+    } else if dept {
+        Some(FormKind::Department)
+    } else {
+        None
+    }
+}
+
+/// The title and subtitle rows of a form, and where its body starts.
+struct Heading<'a> {
+    title: String,
+    /// Title and subtitle rows: they may carry notes (单位：万元) read as fields.
+    rows: Vec<&'a Row>,
+    body: &'a [Row],
+}
+
+fn read_heading<'a>(rows: &'a [Row], has_title: bool, claims: &mut Claims, info: &mut LabelMap) -> Heading<'a> {
+    let mut h = Heading {
+        title: String::new(),
+        rows: Vec::new(),
+        body: rows,
+    };
+    if has_title {
+        let t = &rows[0];
+        h.title = layout::title_text(t).unwrap_or_default().to_string();
+        for c in t.cells.iter().filter(|c| c.text == h.title) {
+            claims.take(t, c.col);
+        }
+        h.rows.push(t);
+        h.body = &rows[1..];
+    }
+    // A subtitle line such as （2024年度）.
+    if let Some(sub) = h.body.first().filter(|r| is_subtitle(r)) {
+        info.insert("subtitle".into(), sub.cells[0].text.clone());
+        let text = &sub.cells[0].text;
+        for c in sub.cells.iter().filter(|c| c.text == *text) {
+            claims.take(sub, c.col);
+        }
+        h.rows.push(sub);
+        h.body = &h.body[1..];
+    }
+    h
+}
+
+/// What the sections of a form give.
+#[derive(Default)]
+struct Parts {
+    budget: Budget,
+    overall_goal: Option<OverallGoal>,
+    key_tasks: Vec<KeyTask>,
+    other_tasks: Option<String>,
+    table: indicators::Table,
+}
+
+fn read_sections(sections: &[SectionRows<'_>], fields: &mut Fields, claims: &mut Claims, warnings: &mut Warnings) -> Parts {
+    let mut p = Parts::default();
+    for s in sections {
+        claims.part = s.kind.into();
+        claims.take(s.label, s.label_col);
+        match s.kind {
+            Section::Budget => budget::read(s.label, s.label_col, &s.rows, &mut p.budget, claims, warnings),
+            Section::Goal => {
+                if let Some(g) = goal::read_goal(s, &mut fields.info, claims) {
+                    p.overall_goal = Some(g);
+                }
+            }
+            Section::KeyTasks => p.key_tasks.extend(tasks::read_key_tasks(s, claims, warnings)),
+            Section::OtherTasks => {
+                let t = sections::texts_after_label(s, claims);
+                if !t.is_empty() {
+                    p.other_tasks = Some(t.join("\n"));
+                }
+            }
+            Section::Indicators => indicators::read(s.label, s.label_col, &s.rows, &mut p.table, claims, warnings),
+            Section::BasicInfo => {
+                fields::read_pairs(s.label, Some(s.label_col), fields, claims);
+                for r in &s.rows {
+                    fields::read_pairs(r, None, fields, claims);
+                }
+            }
+        }
+    }
+    // A label cell of the section's own (repeated on later pages or filled
+    // down a merged column) is the label, not content.
+    for s in sections {
+        let label = fold(s.label.get(s.label_col).unwrap_or_default());
+        for r in &s.rows {
+            if let Some(c) = r.cells.iter().find(|c| c.col == s.label_col) {
+                if vocab::label(c) == label {
+                    claims.take(r, c.col);
+                }
+            }
+        }
+    }
+    p
+}
+
+fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Claims), FormMiss> {
+    let FormRows {
+        rows,
+        has_title,
+        mut warnings,
+    } = form;
+    let mut claims = Claims::with_capacity(rows.iter().map(|r| r.cells.len()).sum());
+    let mut info = LabelMap::default();
+    let heading = read_heading(&rows, has_title, &mut claims, &mut info);
+    let title = heading.title.clone();
+    let kind = vocab::kind_from_title(&fold(&title)).or_else(|| kind_from_labels(&rows));
+    let Some(kind) = kind else {
+        return Err(if has_title && !title.is_empty() {
+            FormMiss::Unknown(title)
+        } else {
+            FormMiss::None
+        });
+    };
+    if !has_title && !has_form_structure(&rows) {
+        return Err(FormMiss::None);
+    }
+    let mut fields = Fields::new(kind, info);
+    claims.part = Part::Field;
+    for r in &heading.rows {
+        fields::read_pairs(r, None, &mut fields, &mut claims);
+    }
+    let sections = sections::walk(heading.body, &mut fields, &mut claims);
+    let mut parts = read_sections(&sections, &mut fields, &mut claims, &mut warnings);
+    if parts.budget.unit.is_none() {
+        parts.budget.unit = fields.money_unit.clone();
+    }
+    let subtitle = fields.info.get("subtitle").unwrap_or_default().to_string();
+    let year =
+        year_of_form(&title, &subtitle).or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
+    let department = fields.department.clone().or(fields.dept_fallback.clone());
+    let unmapped = unmapped_cells(&rows, &claims);
+    warnings.extend(grid.notes.iter().cloned());
+    for (k, v) in std::mem::take(&mut parts.table.totals) {
+        fields.info.insert(k, v);
+    }
+    let (indicator_columns, indicators) = parts.table.finish();
+    let mut record = Record {
+        schema_version: SCHEMA_VERSION,
+        form: kind,
+        title,
+        year,
+        department,
+        unit: fields.unit,
+        project: (kind == FormKind::Project || !fields.project.is_empty()).then_some(fields.project),
+        info: fields.info,
+        budget: parts.budget,
+        overall_goal: parts.overall_goal,
+        key_tasks: parts.key_tasks,
+        other_tasks: parts.other_tasks,
+        indicator_columns,
+        indicators,
+        checks: Vec::new(),
+        warnings,
+        unmapped,
+        source: source_of(grid, &rows),
+    };
+    record.checks = checks::run(&record);
+    Ok((record, claims))
+}
+
+fn has_form_structure(rows: &[Row]) -> bool {
+    let mut sections = 0;
+    for c in rows.iter().flat_map(|r| &r.cells) {
+        let f = vocab::label(c);
+        if vocab::section(f).is_some() || vocab::level_header(f).is_some() {
+            sections += 1;
+        }
+    }
+    sections >= 2
+}
+
+fn is_subtitle(row: &Row) -> bool {
+    let Some(c) = row.first() else {
+        return false;
+    };
+    let f = vocab::label(c);
+    f.chars().count() <= 24
+        && vocab::field(f).is_none()
+        && vocab::section(f).is_none()
+        && ((f.starts_with('(') && f.ends_with(')')) || f.contains("年度"))
+}
+
+/// Non-empty cells nobody claimed; a cell repeating a claimed neighbour's
+/// text (left or above: a merge saved "unmerged and filled") is not lost.
+fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
+    let mut covered: FxHashSet<(u32, u32)> = FxHashSet::default();
+    let mut out = Vec::new();
+    let mut ordered: Vec<&Row> = rows.iter().collect();
+    ordered.sort_by_key(|r| r.index);
+    for (i, row) in ordered.iter().enumerate() {
+        let above = i
+            .checked_sub(1)
+            .map(|j| ordered[j])
+            .filter(|a| a.index + 1 == row.index);
+        for c in &row.cells {
+            let at = (row.index, c.col);
+            if claims.has(at.0, at.1) {
+                covered.insert(at);
+                continue;
+            }
+            let left_same =
+                c.col > 0 && row.get(c.col - 1) == Some(&c.text) && covered.contains(&(row.index, c.col - 1));
+            let up_same = above.is_some_and(|a| a.get(c.col) == Some(&c.text) && covered.contains(&(a.index, c.col)));
+            if left_same || up_same {
+                covered.insert(at);
+                continue;
+            }
+            out.push(Unmapped {
+                cell: row.at(c.col).to_string(),
+                text: c.text.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn source_of(grid: &Grid, rows: &[Row]) -> Source {
+    let first_row = rows.iter().map(|r| r.index).min().unwrap_or(0);
+    let last_row = rows.iter().map(|r| r.index).max().unwrap_or(0);
+    let first_col = rows.iter().filter_map(|r| r.first()).map(|c| c.col).min().unwrap_or(0);
+    let last_col = rows.iter().filter_map(|r| r.last_col()).max().unwrap_or(0);
+    Source {
+        path: grid.source.path.clone(),
+        format: grid.source.format,
+        encoding: grid.source.encoding.clone(),
+        sheet: grid.source.sheet.clone(),
+        range: format!(
+            "{}{}:{}{}",
+            column_name(first_col),
+            first_row + 1,
+            column_name(last_col),
+            last_row + 1
+        ),
+        sha256: grid.source.sha256.clone(),
+    }
+}

@@ -1,0 +1,227 @@
+//! `--flat`: one row per 三级指标, the table analysts load straight into a
+//! dataframe. The columns are fixed so a stream of forms shares one header.
+
+use super::atomic::PendingFile;
+use super::report::RunReport;
+use super::{PreparedRecord, RecordSink};
+use crate::record::{ColumnKey, IndicatorNode, Record, Target};
+use serde::Serialize;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// Value columns that get their own raw/kind/op/value/unit fields.
+const KEYS: &[ColumnKey] = &[
+    ColumnKey::Period,
+    ColumnKey::Annual,
+    ColumnKey::Actual,
+    ColumnKey::Weight,
+    ColumnKey::Score,
+    ColumnKey::ExecutedToDate,
+    ColumnKey::ExpectedFullYear,
+];
+const PARTS: &[&str] = &["raw", "kind", "op", "value", "unit"];
+
+enum FlatWriter {
+    /// UTF-8 with BOM, so Excel opens it right; DuckDB and pandas read it too.
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+    Jsonl(BufWriter<File>),
+}
+
+/// One row of the flat table.
+#[derive(Debug, Serialize)]
+pub struct FlatRow {
+    pub department: Option<String>,
+    pub year: Option<i32>,
+    pub form: String,
+    pub project: Option<String>,
+    pub path: String,
+    pub sheet: Option<String>,
+    pub level1: String,
+    pub level2: Option<String>,
+    pub level3: String,
+    pub cell: Option<String>,
+    /// `key_part` → text; numbers as written.
+    #[serde(flatten)]
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// Other columns (nature, deviation_note …) as a JSON object of raw texts.
+    pub other: String,
+}
+
+fn header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "department",
+        "year",
+        "form",
+        "project",
+        "path",
+        "sheet",
+        "level1",
+        "level2",
+        "level3",
+        "cell",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for k in KEYS {
+        for p in PARTS {
+            h.push(format!("{k}_{p}"));
+        }
+    }
+    h.push("other".into());
+    h
+}
+
+fn part(t: Option<&Target>, p: &str) -> Option<String> {
+    let t = t?;
+    match p {
+        "raw" => Some(t.raw.clone()),
+        "kind" => Some(t.kind.as_str().to_string()),
+        "op" => t.op.map(|o| o.as_str().to_string()),
+        "value" => t.value.map(|v| v.to_string()),
+        "unit" => t.unit.clone(),
+        _ => None,
+    }
+}
+
+/// The flat rows of a record, in tree order.
+pub fn rows(r: &Record) -> Vec<FlatRow> {
+    let mut out = Vec::new();
+    let form = r.form.as_str().to_string();
+    let project = r.project.as_ref().and_then(|p| p.get("name")).map(str::to_string);
+    let mut push = |l1: &str, l2: Option<&str>, leaf: &IndicatorNode| {
+        let mut values = serde_json::Map::new();
+        let v = leaf.values.as_ref();
+        for k in KEYS {
+            let t = v.and_then(|v| v.get(k));
+            for p in PARTS {
+                values.insert(
+                    format!("{k}_{p}"),
+                    part(t, p).map_or(serde_json::Value::Null, serde_json::Value::String),
+                );
+            }
+        }
+        let mut other = serde_json::Map::new();
+        for (k, t) in v.map(|v| v.0.as_slice()).unwrap_or_default() {
+            if !KEYS.contains(k) {
+                other.insert(k.to_string(), serde_json::Value::String(t.raw.clone()));
+            }
+        }
+        out.push(FlatRow {
+            department: r.department.clone(),
+            year: r.year,
+            form: form.clone(),
+            project: project.clone(),
+            path: r.source.path.clone(),
+            sheet: r.source.sheet.clone(),
+            level1: l1.to_string(),
+            level2: l2.map(str::to_string),
+            level3: leaf.name.clone(),
+            cell: leaf.cell.clone(),
+            values,
+            other: serde_json::Value::Object(other).to_string(),
+        });
+    };
+    for l1 in &r.indicators {
+        for n in l1.children.as_deref().unwrap_or_default() {
+            match &n.children {
+                None => push(&l1.name, None, n),
+                Some(leaves) => {
+                    for leaf in leaves {
+                        push(&l1.name, Some(&n.name), leaf);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+impl FlatWriter {
+    /// Writes to `path`, in the format the final name `named` asks for.
+    fn create(path: &Path, named: &Path) -> io::Result<FlatWriter> {
+        let is_csv = named
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let mut file = BufWriter::new(File::create(path)?);
+        if is_csv {
+            file.write_all("\u{feff}".as_bytes())?;
+            let mut w = csv::WriterBuilder::new().from_writer(file);
+            w.write_record(header())?;
+            Ok(FlatWriter::Csv(Box::new(w)))
+        } else {
+            Ok(FlatWriter::Jsonl(file))
+        }
+    }
+
+    fn write(&mut self, r: &Record) -> io::Result<()> {
+        for row in rows(r) {
+            match self {
+                FlatWriter::Csv(w) => {
+                    let mut fields: Vec<String> = vec![
+                        row.department.clone().unwrap_or_default(),
+                        row.year.map(|y| y.to_string()).unwrap_or_default(),
+                        row.form.clone(),
+                        row.project.clone().unwrap_or_default(),
+                        row.path.clone(),
+                        row.sheet.clone().unwrap_or_default(),
+                        row.level1.clone(),
+                        row.level2.clone().unwrap_or_default(),
+                        row.level3.clone(),
+                        row.cell.clone().unwrap_or_default(),
+                    ];
+                    for k in KEYS {
+                        for p in PARTS {
+                            let v = &row.values[&format!("{k}_{p}")];
+                            fields.push(v.as_str().unwrap_or_default().to_string());
+                        }
+                    }
+                    fields.push(row.other.clone());
+                    w.write_record(&fields)?;
+                }
+                FlatWriter::Jsonl(w) => {
+                    serde_json::to_writer(&mut *w, &row)?;
+                    w.write_all(b"\n")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            FlatWriter::Csv(mut w) => w.flush(),
+            FlatWriter::Jsonl(mut w) => w.flush(),
+        }
+    }
+}
+
+/// `--flat FILE`: the flat table of every record, committed when the run ends.
+pub struct FlatSink {
+    writer: FlatWriter,
+    pending: PendingFile,
+}
+
+impl FlatSink {
+    pub fn create(target: &Path) -> io::Result<FlatSink> {
+        let pending = PendingFile::new(target);
+        let writer = FlatWriter::create(&pending.path, target)?;
+        Ok(FlatSink { writer, pending })
+    }
+}
+
+impl RecordSink for FlatSink {
+    fn record(&mut self, r: &mut PreparedRecord) -> io::Result<()> {
+        match &r.record {
+            Some(record) => self.writer.write(record),
+            None => Ok(()),
+        }
+    }
+
+    fn finish(self: Box<Self>, _: &RunReport) -> io::Result<()> {
+        self.writer.finish()?;
+        self.pending.commit()
+    }
+}

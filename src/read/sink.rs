@@ -1,0 +1,97 @@
+//! The one cell sink every reader fills: drops blank cells, applies the
+//! cell-count and cell-length limits, and turns the result into a `Grid`.
+
+use super::Limits;
+use crate::diag::{Warning, WarningCode};
+use crate::error::ErrorKind;
+use crate::grid::{CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
+
+/// Non-empty cells of one sheet (or text file) under the limits.
+pub(super) struct CellSink<'l> {
+    builder: GridBuilder,
+    cells: usize,
+    limits: &'l Limits,
+    /// Oddities met while reading: they become record warnings.
+    pub notes: Vec<Warning>,
+}
+
+impl<'l> CellSink<'l> {
+    pub fn new(limits: &'l Limits) -> Self {
+        CellSink {
+            builder: GridBuilder::default(),
+            cells: 0,
+            limits,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds a cell; text longer than the limit is cut with a warning.
+    pub fn push(&mut self, row: u32, col: u32, text: &str) -> Result<(), ErrorKind> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        self.cells += 1;
+        if self.cells > self.limits.max_cells {
+            let max = self.limits.max_cells as u64;
+            return Err(ErrorKind::limit("non-empty cells", max + 1, max, Some("--max-cells")));
+        }
+        let max = self.limits.max_cell_bytes;
+        if text.len() > max {
+            let mut cut = max;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.notes.push(Warning::new(
+                WarningCode::CellTruncated,
+                Some(CellRef::new(row, col)),
+                format!("cell text cut at {max} bytes (--max-cell-kb)"),
+            ));
+            self.builder.push(row, col, &text[..cut]);
+        } else {
+            self.builder.push(row, col, text);
+        }
+        Ok(())
+    }
+
+    /// The grid of a source with merged regions (a workbook sheet).
+    pub fn finish_sheet(self, mut spans: Vec<Span>, format: Format, sheet: &str) -> Result<Grid, ErrorKind> {
+        if spans.len() > self.limits.max_spans {
+            let (found, max) = (spans.len() as u64, self.limits.max_spans as u64);
+            return Err(ErrorKind::limit("merged regions", found, max, Some("--max-spans")));
+        }
+        spans.sort();
+        spans.retain(|s| s.first != s.last);
+        Ok(Grid {
+            rows: self.builder.finish(),
+            spans,
+            has_layout: true,
+            source: Provenance {
+                format,
+                sheet: Some(sheet.to_string()),
+                ..Provenance::default()
+            },
+            notes: self.notes,
+        })
+    }
+
+    /// The rows read and the warnings met, for a reader that looks at the
+    /// rows before it makes its grid (text exports).
+    pub fn into_parts(self) -> (Vec<Row>, Vec<Warning>) {
+        (self.builder.finish(), self.notes)
+    }
+}
+
+/// The grid of a text export: no merged regions, rows may be shifted.
+pub(super) fn text_grid(rows: Vec<Row>, encoding: &str, notes: Vec<Warning>) -> Grid {
+    Grid {
+        rows,
+        spans: Vec::new(),
+        has_layout: false,
+        source: Provenance {
+            format: Format::Text,
+            encoding: Some(encoding.to_string()),
+            ..Provenance::default()
+        },
+        notes,
+    }
+}

@@ -1,0 +1,69 @@
+//! Batches: the inputs extracted in parallel on a rayon pool, each file
+//! under `catch_unwind`, and each record serialised on the worker thread.
+
+use super::inputs::Input;
+use super::Options;
+use crate::error::{Error, ErrorKind};
+use crate::output::{self, PreparedRecord, RecordReport};
+use crate::FileOutcome;
+use rayon::prelude::*;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+/// Files extracted per parallel batch: keeps memory flat in the number of
+/// files and the output in input order, whatever the number of jobs.
+pub(super) const CHUNK: usize = 256;
+
+/// One file's records with their serialised forms.
+pub(super) struct Prepared {
+    pub records: Vec<PreparedRecord>,
+    pub skipped_sheets: Vec<(String, String)>,
+}
+
+fn prepare(path: &Path, opts: &Options) -> Result<Prepared, Error> {
+    let outcome = extract_guarded(path, &opts.limits)?;
+    let records = outcome
+        .records
+        .into_iter()
+        .map(|r| PreparedRecord {
+            report: RecordReport::of(&r, None),
+            name: opts
+                .out
+                .as_ref()
+                .map(|_| (output::record_stem(&r), output::stable_suffix(&r))),
+            pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
+            line: opts.jsonl.as_ref().map(|_| output::to_line(&r)),
+            record: opts.flat.as_ref().map(|_| r),
+        })
+        .collect();
+    Ok(Prepared {
+        records,
+        skipped_sheets: outcome.skipped_sheets,
+    })
+}
+
+/// One file under catch_unwind: a panic is an internal error for that file only.
+fn extract_guarded(path: &Path, limits: &crate::Limits) -> Result<FileOutcome, Error> {
+    match catch_unwind(AssertUnwindSafe(|| crate::extract_file(path, limits))) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            Err(Error::new(path, ErrorKind::Internal(msg)))
+        }
+    }
+}
+
+/// Starts extracting a batch on the pool; the handle gives the results in
+/// input order.
+pub(super) fn extract_batch<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    pool: &'env rayon::ThreadPool,
+    chunk: &'env [Input],
+    opts: &'env Options,
+) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, Error>>> {
+    scope.spawn(move || pool.install(|| chunk.par_iter().map(|f| prepare(&f.path, opts)).collect()))
+}

@@ -1,0 +1,487 @@
+//! Target values (SPEC §3.2): comparator, number, unit and metric of each
+//! term of a cell, grades, ranges and placeholders. Vocabulary comes from
+//! `vocab`; this module only reads.
+
+use super::{Number, Op};
+use crate::vocab::{self, COMPARATORS, GRADES, PLACEHOLDERS, TRAILING_COMPARATORS, UNITS};
+use schemars::JsonSchema;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Quantitative,
+    Qualitative,
+    Empty,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::Quantitative => "quantitative",
+            TargetKind::Qualitative => "qualitative",
+            TargetKind::Empty => "empty",
+        }
+    }
+}
+
+/// A parsed target value (SPEC §3.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub raw: String,
+    pub kind: TargetKind,
+    pub metric: Option<String>,
+    pub op: Option<Op>,
+    pub value: Option<Decimal>,
+    pub unit: Option<String>,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub grade: Option<&'static str>,
+    /// Set only when the cell holds more than one target.
+    pub terms: Vec<Term>,
+}
+
+impl Target {
+    pub fn text(raw: &str, kind: TargetKind) -> Self {
+        Target {
+            raw: raw.to_string(),
+            kind,
+            metric: None,
+            op: None,
+            value: None,
+            unit: None,
+            min: None,
+            max: None,
+            grade: None,
+            terms: Vec::new(),
+        }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Target", 10)?;
+        st.serialize_field("raw", &self.raw)?;
+        st.serialize_field("kind", &self.kind)?;
+        match self.kind {
+            TargetKind::Quantitative => {
+                st.serialize_field("metric", &self.metric)?;
+                st.serialize_field("op", &self.op)?;
+                st.serialize_field("value", &self.value.map(Number))?;
+                st.serialize_field("unit", &self.unit)?;
+                if self.op == Some(Op::Range) {
+                    st.serialize_field("min", &self.min.map(Number))?;
+                    st.serialize_field("max", &self.max.map(Number))?;
+                }
+                if self.terms.len() > 1 {
+                    st.serialize_field("terms", &self.terms)?;
+                }
+            }
+            TargetKind::Qualitative | TargetKind::Empty => {
+                if let Some(g) = self.grade {
+                    st.serialize_field("grade", g)?;
+                }
+                if let Some(op) = self.op {
+                    st.serialize_field("op", &op)?;
+                }
+                if let Some(u) = &self.unit {
+                    st.serialize_field("unit", u)?;
+                }
+            }
+        }
+        st.end()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub metric: Option<String>,
+    pub op: Op,
+    pub value: Decimal,
+    pub unit: Option<String>,
+}
+
+impl Serialize for Term {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Term", 4)?;
+        st.serialize_field("metric", &self.metric)?;
+        st.serialize_field("op", &self.op)?;
+        st.serialize_field("value", &Number(self.value))?;
+        st.serialize_field("unit", &self.unit)?;
+        st.end()
+    }
+}
+
+
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
+        .expect("range regex")
+});
+
+/// Cell text with full-width digits, signs and punctuation made ASCII, one
+/// char for one char, so positions map back onto the raw text.
+fn normalise(raw: &str) -> Vec<char> {
+    raw.chars()
+        .map(|c| match c {
+            '％' => '%',
+            '。' => '。',
+            _ => vocab::half_width(c),
+        })
+        .collect()
+}
+
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，' | ';' | '；' | '。' | '、' | '!' | '?' | '！' | '？' | '\n' | ':' | '：'
+    )
+}
+
+/// Whether a cell is blank or a placeholder such as — or /.
+pub fn is_placeholder(raw: &str) -> bool {
+    let t = raw.trim();
+    t.is_empty() || PLACEHOLDERS.contains(&t)
+}
+
+/// Parses one target cell.
+///
+/// ```
+/// let t = declx::values::parse_target("满意度不低于９０％");
+/// assert_eq!((t.metric.as_deref(), t.op, t.unit.as_deref()), (Some("满意度"), Some(">="), Some("%")));
+/// assert_eq!(t.value.unwrap().to_string(), "90");
+/// ```
+pub fn parse_target(raw: &str) -> Target {
+    let raw = raw.trim();
+    if is_placeholder(raw) {
+        return Target::text(raw, TargetKind::Empty);
+    }
+    let chars = normalise(raw);
+    let norm: String = chars.iter().collect();
+    let has_digit = chars.iter().any(char::is_ascii_digit);
+    let has_range_mark = chars
+        .iter()
+        .any(|c| matches!(c, '-' | '~' | '～' | '至' | '—' | '–' | '到'));
+    if has_digit && has_range_mark {
+        if let Some(t) = parse_range(raw, &norm) {
+            return t;
+        }
+    }
+    let terms = if has_digit {
+        find_terms(&raw.chars().collect::<Vec<_>>(), &chars)
+    } else {
+        Vec::new()
+    };
+    if let Some(first) = terms.first() {
+        let mut t = Target::text(raw, TargetKind::Quantitative);
+        t.metric.clone_from(&first.metric);
+        t.op = Some(first.op);
+        t.value = Some(first.value);
+        t.unit.clone_from(&first.unit);
+        if terms.len() > 1 {
+            t.terms = terms;
+        }
+        return t;
+    }
+    let mut t = Target::text(raw, TargetKind::Qualitative);
+    if let Some((grade, op)) = grade_of(&norm) {
+        t.grade = Some(grade);
+        t.op = Some(op);
+    }
+    t
+}
+
+/// `良好以上` → (良好, >=); a bare `优秀` → (优秀, =).
+fn grade_of(norm: &str) -> Option<(&'static str, Op)> {
+    let t = norm.trim().trim_end_matches(['。', '.', '!', '！']);
+    let t = vocab::GRADE_PREFIXES
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
+    for g in GRADES {
+        if let Some(rest) = t.strip_prefix(g) {
+            if let Some(op) = vocab::grade_suffix(rest) {
+                return Some((g, op));
+            }
+        }
+    }
+    None
+}
+
+fn parse_range(raw: &str, norm: &str) -> Option<Target> {
+    let caps = RANGE.captures(norm)?;
+    let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
+    if COMPARATORS.iter().any(|(w, _)| prefix.ends_with(w)) {
+        return None;
+    }
+    let min = Decimal::from_str(&caps[2]).ok()?;
+    let max = Decimal::from_str(&caps[4]).ok()?;
+    if min > max {
+        return None;
+    }
+    let unit_a = caps.get(3).map_or("", |m| m.as_str());
+    let unit_b = caps.get(5).map_or("", |m| m.as_str());
+    let unit = [unit_b, unit_a]
+        .into_iter()
+        .find_map(|u| unit_at(&u.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u));
+    // Anything but a unit after the second number means this is prose.
+    if !unit_b.is_empty() && unit_at(&unit_b.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u.len()) != Some(unit_b.len())
+    {
+        return None;
+    }
+    let mut t = Target::text(raw, TargetKind::Quantitative);
+    t.op = Some(Op::Range);
+    t.min = Some(min);
+    t.max = Some(max);
+    t.unit = unit;
+    t.metric = metric_text(&raw.chars().collect::<Vec<_>>(), 0, prefix.chars().count());
+    Some(t)
+}
+
+/// Units by their first character, longest first.
+static UNITS_BY_FIRST: LazyLock<HashMap<char, Vec<&'static str>>> = LazyLock::new(|| {
+    let mut m: HashMap<char, Vec<&'static str>> = HashMap::new();
+    for u in UNITS {
+        if let Some(c) = u.chars().next() {
+            m.entry(c).or_default().push(u);
+        }
+    }
+    for v in m.values_mut() {
+        v.sort_by_key(|u| std::cmp::Reverse(u.chars().count()));
+    }
+    m
+});
+
+/// The comparator tables as chars, matched against a number's neighbours
+/// thousands of times per run (in table order: the first match wins).
+static COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> = LazyLock::new(|| as_chars(COMPARATORS));
+static TRAILING_COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> =
+    LazyLock::new(|| as_chars(TRAILING_COMPARATORS));
+
+fn as_chars(table: &[(&str, Op)]) -> Vec<(Vec<char>, Op)> {
+    table.iter().map(|(w, sym)| (w.chars().collect(), *sym)).collect()
+}
+
+/// The longest unit starting at `at`.
+fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
+    let rest = &chars[at.min(chars.len())..];
+    let candidates = UNITS_BY_FIRST.get(rest.first()?)?;
+    candidates
+        .iter()
+        .find(|u| starts_with_chars(rest, u))
+        .map(|u| (u.to_string(), u.chars().count()))
+}
+
+/// Words between `from` and `to` (char positions in the raw text), trimmed of
+/// blanks and clause punctuation; None when nothing is left.
+fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
+    let trim = |c: &char| crate::grid::is_blank(*c) || is_clause_break(*c) || *c == '(' || *c == '（';
+    let words = &raw[from.min(to)..to];
+    let start = words.iter().position(|c| !trim(c))?;
+    let end = words.iter().rposition(|c| !trim(c))? + 1;
+    Some(words[start..end].iter().collect())
+}
+
+/// The end of the number starting at `i`: digits, optional `,ddd` groups
+/// (each followed by a non-digit), optional `.digits`.
+fn number_end(c: &[char], i: usize) -> usize {
+    let digits_from = |mut j: usize| {
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let mut end = digits_from(i);
+    if end - i <= 3 {
+        while end + 3 < c.len() + 1 && c.get(end) == Some(&',') && digits_from(end + 1) == end + 4 {
+            end += 4;
+        }
+    }
+    if c.get(end) == Some(&'.') && c.get(end + 1).is_some_and(char::is_ascii_digit) {
+        end = digits_from(end + 1);
+    }
+    end
+}
+
+fn starts_with_chars(hay: &[char], word: &str) -> bool {
+    let mut it = hay.iter();
+    word.chars().all(|w| it.next() == Some(&w))
+}
+
+/// The targets of a cell: `raw_chars` as written, `c` normalised char for char.
+fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
+    let mut terms = Vec::new();
+    let mut prev_end = 0usize;
+    let mut i = 0usize;
+    while i < c.len() {
+        if !c[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let (start, end) = (i, number_end(c, i));
+        i = end;
+        // Digits glued to letters (A1), part of a date or version, or a year
+        // (2023年) are not targets.
+        if start > 0 && (c[start - 1].is_ascii_alphabetic() || c[start - 1] == '.') {
+            continue;
+        }
+        if start > 1 && c[start - 1] == '-' && c[start - 2].is_ascii_digit() {
+            continue;
+        }
+        if end - start == 4 && matches!(c.get(end), Some('年' | '届')) {
+            continue;
+        }
+        let digits: String = c[start..end].iter().filter(|&&d| d != ',').collect();
+        let Ok(value) = Decimal::from_str(&digits) else {
+            continue;
+        };
+        let clause_start = (prev_end..start)
+            .rev()
+            .find(|&k| is_clause_break(c[k]))
+            .map_or(prev_end, |k| k + 1);
+        let mut before_end = start;
+        while before_end > clause_start && c[before_end - 1] == ' ' {
+            before_end -= 1;
+        }
+        let before = &c[clause_start..before_end];
+        let mut op = None;
+        let mut metric_end = before_end;
+        if let Some((word, sym)) = COMPARATOR_CHARS.iter().find(|(w, _)| before.ends_with(w)) {
+            op = Some(*sym);
+            metric_end -= word.len();
+        }
+        let mut pos = end;
+        while pos < c.len() && c[pos] == ' ' {
+            pos += 1;
+        }
+        let unit = unit_at(c, pos).map(|(_, n)| {
+            let u: String = raw_chars[pos..pos + n].iter().collect();
+            pos += n;
+            vocab::fold(&u).replace('％', "%")
+        });
+        if let Some((word, sym)) = TRAILING_COMPARATOR_CHARS.iter().find(|(w, _)| c[pos..].starts_with(w)) {
+            if op.is_none() {
+                op = Some(*sym);
+            }
+            pos += word.len();
+        }
+        terms.push(Term {
+            metric: metric_text(raw_chars, clause_start, metric_end),
+            op: op.unwrap_or(Op::Eq),
+            value,
+            unit,
+        });
+        prev_end = pos;
+        i = i.max(pos);
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(raw: &str) -> (Option<&'static str>, Option<String>, Option<String>, Option<String>) {
+        let t = parse_target(raw);
+        assert_eq!(t.kind, TargetKind::Quantitative, "{raw}");
+        (t.op, t.value.map(|v| v.to_string()), t.unit, t.metric)
+    }
+
+    fn s(x: &str) -> Option<String> {
+        Some(x.to_string())
+    }
+
+    #[test]
+    fn comparators_symbols_and_words() {
+        assert_eq!(q("≥8个"), (Some(">="), s("8"), s("个"), None));
+        assert_eq!(q("≧90%"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q(">=3次"), (Some(">="), s("3"), s("次"), None));
+        assert_eq!(q("≤5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("≦5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("<=5天"), (Some("<="), s("5"), s("天"), None));
+        assert_eq!(q("＞95%"), (Some(">"), s("95"), s("%"), None));
+        assert_eq!(q("＜2%"), (Some("<"), s("2"), s("%"), None));
+        assert_eq!(q("≥９０％"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q("满意度不低于90%"), (Some(">="), s("90"), s("%"), s("满意度")));
+        for (w, op) in [
+            ("不少于", ">="),
+            ("大于等于", ">="),
+            ("至少", ">="),
+            ("不高于", "<="),
+            ("不超过", "<="),
+            ("不多于", "<="),
+            ("小于等于", "<="),
+            ("大于", ">"),
+            ("超过", ">"),
+            ("高于", ">"),
+            ("小于", "<"),
+            ("低于", "<"),
+        ] {
+            assert_eq!(q(&format!("{w}10人")).0, Some(op), "{w}");
+        }
+        assert_eq!(q("90%以上"), (Some(">="), s("90"), s("%"), None));
+        assert_eq!(q("3天以内"), (Some("<="), s("3"), s("天"), None));
+        assert_eq!(q("5%以下"), (Some("<="), s("5"), s("%"), None));
+    }
+
+    #[test]
+    fn plain_numbers_units_and_metrics() {
+        assert_eq!(q("1次"), (Some("="), s("1"), s("次"), None));
+        assert_eq!(q("≥21场次"), (Some(">="), s("21"), s("场次"), None));
+        assert_eq!(q("完成率100%"), (Some("="), s("100"), s("%"), s("完成率")));
+        assert_eq!(
+            q("完成上级下发的创建要求，创建率100%。"),
+            (Some("="), s("100"), s("%"), s("创建率"))
+        );
+        assert_eq!(
+            q("每年组织2次评估，项目评估达标。"),
+            (Some("="), s("2"), s("次"), s("每年组织"))
+        );
+        assert_eq!(q("1,250.50万元"), (Some("="), s("1250.50"), s("万元"), None));
+        assert_eq!(q("0.00"), (Some("="), s("0.00"), None, None));
+    }
+
+    #[test]
+    fn several_terms() {
+        let t = parse_target("公职人员统一学法考试参考率不低于85%，及格率不低于85%。");
+        assert_eq!(t.terms.len(), 2);
+        assert_eq!(t.terms[0].metric.as_deref(), Some("公职人员统一学法考试参考率"));
+        assert_eq!(t.terms[1].metric.as_deref(), Some("及格率"));
+        assert_eq!(t.terms[1].op, ">=");
+        assert_eq!(t.metric.as_deref(), Some("公职人员统一学法考试参考率"));
+    }
+
+    #[test]
+    fn grades_qualitative_and_placeholders() {
+        let t = parse_target("良好以上");
+        assert_eq!(
+            (t.kind, t.grade, t.op),
+            (TargetKind::Qualitative, Some("良好"), Some(">="))
+        );
+        let t = parse_target("优秀");
+        assert_eq!((t.grade, t.op), (Some("优秀"), Some("=")));
+        let t = parse_target("符合规范");
+        assert_eq!((t.kind, t.grade), (TargetKind::Qualitative, None));
+        let t = parse_target("项目运行良好，评估达标。");
+        assert_eq!((t.kind, t.grade), (TargetKind::Qualitative, None));
+        for p in ["", "—", "-", "/", "*", " "] {
+            assert_eq!(parse_target(p).kind, TargetKind::Empty, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        let t = parse_target("90%-95%");
+        assert_eq!(t.op, Some("range"));
+        assert_eq!(t.min.unwrap().to_string(), "90");
+        assert_eq!(t.max.unwrap().to_string(), "95");
+        assert_eq!(t.unit.as_deref(), Some("%"));
+        let t = parse_target("90～95%");
+        assert_eq!((t.op, t.unit.as_deref()), (Some("range"), Some("%")));
+    }
+}

@@ -1,0 +1,571 @@
+//! The vocabulary as data: every label, word and mark the forms use, and
+//! the role each one plays. Only tables here; the lookups are in `vocab`.
+
+use super::{Field, GoalPart, Nature, Section, TaskField};
+use crate::record::FormKind;
+use crate::value::{ColumnKey, Op};
+
+/// Money unit suffixes found in headers such as 预算金额（万元）.
+pub const UNIT_SUFFIXES: &[&str] = &["万元", "元", "亿元", "千元", "单位：万元", "单位:万元", "单位：元"];
+
+/// A title line: folded text containing one of these, no longer than 80 chars.
+pub(super) const TITLE_MARKS: &[&str] = &[
+    "绩效目标申报表",
+    "绩效目标表",
+    "绩效自评表",
+    "执行监控表",
+    "监控表",
+    "绩效目标执行情况表",
+    "支出绩效目标",
+    "绩效目标申报",
+];
+
+/// Title keywords deciding the form kind, most specific first.
+pub(super) const KIND_BY_TITLE: &[(&str, FormKind)] = &[
+    ("监控", FormKind::Monitoring),
+    ("自评", FormKind::SelfEvaluation),
+    ("部门整体", FormKind::Department),
+    ("整体支出", FormKind::Department),
+    ("整体预算", FormKind::Department),
+    ("整体绩效", FormKind::Department),
+    ("项目", FormKind::Project),
+    ("部门", FormKind::Department),
+];
+
+pub(super) const SECTIONS: &[(&str, Section)] = &[
+    ("预算整体情况", Section::Budget),
+    ("整体预算情况", Section::Budget),
+    ("部门预算情况", Section::Budget),
+    ("预算情况", Section::Budget),
+    ("项目资金", Section::Budget),
+    ("年度资金", Section::Budget),
+    ("项目资金情况", Section::Budget),
+    ("资金情况", Section::Budget),
+    ("资金投入情况", Section::Budget),
+    ("预算执行情况", Section::Budget),
+    ("年度预算", Section::Budget),
+    ("年度预算情况", Section::Budget),
+    ("部门预算", Section::Budget),
+    ("金额合计", Section::Budget),
+    ("年度资金情况", Section::Budget),
+    ("年度预算执行情况", Section::Budget),
+    ("项目资金执行情况", Section::Budget),
+    ("总体绩效目标", Section::Goal),
+    ("总体目标", Section::Goal),
+    ("年度总体目标", Section::Goal),
+    ("整体绩效目标", Section::Goal),
+    ("部门整体绩效目标", Section::Goal),
+    ("年度绩效目标", Section::Goal),
+    ("绩效目标", Section::Goal),
+    ("年度目标", Section::Goal),
+    ("总体目标完成情况", Section::Goal),
+    ("年度总体目标完成情况", Section::Goal),
+    ("年度重点工作任务", Section::KeyTasks),
+    ("重点工作任务", Section::KeyTasks),
+    ("年度主要任务", Section::KeyTasks),
+    ("年度重点任务", Section::KeyTasks),
+    ("部门年度重点工作任务", Section::KeyTasks),
+    ("其他需完成的任务", Section::OtherTasks),
+    ("其他任务", Section::OtherTasks),
+    ("绩效指标", Section::Indicators),
+    ("年度绩效指标", Section::Indicators),
+    ("绩效指标及指标值", Section::Indicators),
+    ("中长期绩效指标", Section::Indicators),
+    ("绩效指标完成情况", Section::Indicators),
+    ("年度绩效指标完成情况", Section::Indicators),
+    ("基本信息", Section::BasicInfo),
+    ("部门基本信息", Section::BasicInfo),
+    ("单位基本信息", Section::BasicInfo),
+];
+
+pub(super) const FIELDS: &[(&str, Field)] = &[
+    ("部门名称", Field::Department),
+    ("部门(单位)名称", Field::Department),
+    ("单位名称", Field::Department),
+    ("部门单位名称", Field::Department),
+    ("主管部门", Field::ParentDepartment),
+    ("主管部门及代码", Field::ParentDepartment),
+    ("预算部门", Field::ParentDepartment),
+    ("预算单位", Field::ParentDepartment),
+    ("主管单位", Field::ParentDepartment),
+    ("实施单位", Field::Unit),
+    ("项目实施单位", Field::Unit),
+    ("项目名称", Field::ProjectName),
+    ("项目属性", Field::Project),
+    ("项目期限", Field::Project),
+    ("项目类型", Field::Project),
+    ("项目类别", Field::Project),
+    ("项目负责人", Field::Project),
+    ("项目编码", Field::Project),
+    ("项目代码", Field::Project),
+    ("项目编号", Field::Project),
+    ("计划开始日期", Field::Project),
+    ("计划完成日期", Field::Project),
+    ("项目起止时间", Field::Project),
+    ("项目周期", Field::Project),
+    ("实施期限", Field::Project),
+    ("实施周期", Field::Project),
+    ("项目开始时间", Field::Project),
+    ("项目结束时间", Field::Project),
+    ("财政供养人员数", Field::Info),
+    ("下属二级单位数", Field::Info),
+    ("联系人", Field::Info),
+    ("联系电话", Field::Info),
+    ("填报人", Field::Info),
+    ("填报日期", Field::Info),
+    ("填报单位", Field::Info),
+    ("填表人", Field::Info),
+    ("填表日期", Field::Info),
+    ("单位负责人", Field::Info),
+    ("部门负责人", Field::Info),
+    ("财务负责人", Field::Info),
+    ("审核人", Field::Info),
+    ("编制人数", Field::Info),
+    ("实有人数", Field::Info),
+    ("自评等级", Field::Info),
+    ("备注", Field::Info),
+    ("单位", Field::Info),
+    ("金额单位", Field::Info),
+    ("年度", Field::Info),
+    ("预算年度", Field::Info),
+];
+
+/// Total rows under a self-evaluation indicator table: their values go to `info`.
+pub(super) const TOTAL_LABELS: &[&str] = &["总分", "自评得分", "自评总分", "总得分", "合计", "总计"];
+
+/// Column headers of the indicator table that name the three levels.
+pub(super) const LEVEL_HEADERS: &[(&str, usize)] = &[
+    ("一级指标", 0),
+    ("一级指标名称", 0),
+    ("二级指标", 1),
+    ("二级指标名称", 1),
+    ("三级指标", 2),
+    ("三级指标名称", 2),
+    ("指标名称", 2),
+    ("具体指标", 2),
+];
+
+/// 一级指标 categories (SPEC; plus variants seen in other provinces).
+pub(super) const LEVEL1: &[&str] = &[
+    "产出指标",
+    "成本指标",
+    "效益指标",
+    "满意度指标",
+    "预算执行情况",
+    "预算执行率",
+    "社会公众或服务对象满意度指标",
+];
+
+/// 二级指标 categories.
+pub(super) const LEVEL2: &[&str] = &[
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "经济成本指标",
+    "社会成本指标",
+    "生态环境成本指标",
+    "成本指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "可持续影响指标",
+    "服务对象满意度指标",
+    "社会公众或服务对象满意度指标",
+    "满意度指标",
+];
+
+/// Stable keys for indicator value columns (SPEC §3.1), matched on folded headers.
+pub(super) const COLUMN_KEYS: &[(&str, ColumnKey)] = &[
+    ("实施周期指标值", ColumnKey::Period),
+    ("实施周期目标值", ColumnKey::Period),
+    ("实施期指标值", ColumnKey::Period),
+    ("实施期目标值", ColumnKey::Period),
+    ("中长期指标值", ColumnKey::Period),
+    ("中长期目标", ColumnKey::Period),
+    ("中期指标值", ColumnKey::Period),
+    ("长期指标值", ColumnKey::Period),
+    ("年度指标值", ColumnKey::Annual),
+    ("年度目标值", ColumnKey::Annual),
+    ("本年度指标值", ColumnKey::Annual),
+    ("绩效目标值", ColumnKey::Annual),
+    ("当年预期实现值", ColumnKey::Annual),
+    ("指标值及单位", ColumnKey::Annual),
+    ("目标值", ColumnKey::Annual),
+    ("实际完成值", ColumnKey::Actual),
+    ("完成值", ColumnKey::Actual),
+    ("全年实际值", ColumnKey::Actual),
+    ("实际完成情况", ColumnKey::Actual),
+    ("分值", ColumnKey::Weight),
+    ("指标分值", ColumnKey::Weight),
+    ("权重", ColumnKey::Weight),
+    ("权重(%)", ColumnKey::Weight),
+    ("得分", ColumnKey::Score),
+    ("偏差原因分析及改进措施", ColumnKey::DeviationNote),
+    ("未完成原因分析", ColumnKey::DeviationNote),
+    ("未完成原因和改进措施", ColumnKey::DeviationNote),
+    ("指标性质", ColumnKey::Nature),
+    ("指标方向", ColumnKey::Nature),
+    ("指标方向性", ColumnKey::Nature),
+    ("指标值类型", ColumnKey::ValueType),
+    ("指标值类型(定量/定性)", ColumnKey::ValueType),
+    ("计量单位", ColumnKey::MeasureUnit),
+    ("度量单位", ColumnKey::MeasureUnit),
+    ("绩效标准", ColumnKey::Standard),
+    ("评分标准", ColumnKey::Standard),
+    ("评(扣)分标准", ColumnKey::Standard),
+    ("指标解释", ColumnKey::Explanation),
+    ("1-7月执行数", ColumnKey::ExecutedToDate),
+    ("1-6月执行数", ColumnKey::ExecutedToDate),
+    ("1-7月执行情况", ColumnKey::ExecutedToDate),
+    ("全年预计执行数", ColumnKey::ExpectedFullYear),
+    ("全年预计完成情况", ColumnKey::ExpectedFullYear),
+];
+
+/// Key task table headers → key task field.
+pub const TASK_COLUMNS: &[(&str, TaskField)] = &[
+    ("名称", TaskField::Name),
+    ("任务名称", TaskField::Name),
+    ("重点工作任务", TaskField::Name),
+    ("工作任务", TaskField::Name),
+    ("任务", TaskField::Name),
+    ("主要实施内容", TaskField::Content),
+    ("实施内容", TaskField::Content),
+    ("主要内容", TaskField::Content),
+    ("工作内容", TaskField::Content),
+    ("任务内容", TaskField::Content),
+    ("拟投入的资金", TaskField::Funds),
+    ("拟投入资金", TaskField::Funds),
+    ("投入资金", TaskField::Funds),
+    ("资金", TaskField::Funds),
+    ("预算金额", TaskField::Funds),
+    ("金额", TaskField::Funds),
+    ("期望达到的目标", TaskField::Goal),
+    ("期望达到的目标(概述)", TaskField::Goal),
+    ("预期目标", TaskField::Goal),
+    ("预期达到的目标", TaskField::Goal),
+    ("目标", TaskField::Goal),
+];
+
+/// Column headers of budget tables with several amount columns.
+pub(super) const BUDGET_COLUMNS: &[&str] = &[
+    "年初预算数",
+    "全年预算数",
+    "全年执行数",
+    "预算数",
+    "执行数",
+    "分值",
+    "执行率",
+    "得分",
+    "1-7月执行数",
+    "1-7月执行率",
+    "1-6月执行数",
+    "全年预计执行数",
+    "实施期",
+    "年度",
+    "实施期资金总额",
+    "中期资金总额",
+    "年度资金总额",
+    "实施期金额",
+    "年度金额",
+    "金额",
+    "预算金额",
+];
+
+/// Group headers whose sub-columns are options ticked with ✔.
+pub(super) const TICK_GROUPS: &[&str] = &["完成目标可能性", "完成可能性", "目标完成可能性"];
+
+/// Placeholders meaning "no target".
+pub const PLACEHOLDERS: &[&str] = &[
+    "—", "-", "/", "*", "——", "--", "---", "－", "／", "＊", "–", "无", "\\", "……", "…",
+];
+
+/// Comparators, longest first so 大于等于 wins over 大于.
+pub const COMPARATORS: &[(&str, Op)] = &[
+    ("大于等于", Op::Ge),
+    ("小于等于", Op::Le),
+    ("不低于", Op::Ge),
+    ("不少于", Op::Ge),
+    ("不小于", Op::Ge),
+    ("不高于", Op::Le),
+    ("不超过", Op::Le),
+    ("不多于", Op::Le),
+    ("不大于", Op::Le),
+    ("至少", Op::Ge),
+    ("≥", Op::Ge),
+    ("≧", Op::Ge),
+    (">=", Op::Ge),
+    ("≤", Op::Le),
+    ("≦", Op::Le),
+    ("<=", Op::Le),
+    ("大于", Op::Gt),
+    ("超过", Op::Gt),
+    ("高于", Op::Gt),
+    ("小于", Op::Lt),
+    ("低于", Op::Lt),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+    ("=", Op::Eq),
+];
+
+/// Trailing words after a number that set the comparator.
+pub const TRAILING_COMPARATORS: &[(&str, Op)] = &[
+    ("及以上", Op::Ge),
+    ("以上", Op::Ge),
+    ("及以下", Op::Le),
+    ("以下", Op::Le),
+    ("以内", Op::Le),
+];
+
+/// Grades a qualitative target may name.
+pub const GRADES: &[&str] = &["优秀", "良好", "合格", "达标", "及格"];
+
+/// Units recognised right after a number, longest first.
+pub const UNITS: &[&str] = &[
+    "万人次",
+    "平方公里",
+    "平方米",
+    "立方米",
+    "个工作日",
+    "工作日",
+    "个百分点",
+    "百分点",
+    "人次",
+    "场次",
+    "户次",
+    "件次",
+    "万人",
+    "万元",
+    "亿元",
+    "千元",
+    "公里",
+    "小时",
+    "分钟",
+    "个月",
+    "课时",
+    "学时",
+    "批次",
+    "架次",
+    "车次",
+    "元/人",
+    "km",
+    "m²",
+    "㎡",
+    "%",
+    "‰",
+    "个",
+    "次",
+    "人",
+    "场",
+    "元",
+    "天",
+    "日",
+    "月",
+    "年",
+    "家",
+    "件",
+    "项",
+    "份",
+    "户",
+    "名",
+    "所",
+    "套",
+    "台",
+    "册",
+    "篇",
+    "期",
+    "批",
+    "条",
+    "米",
+    "亩",
+    "吨",
+    "门",
+    "本",
+    "张",
+    "辆",
+    "座",
+    "处",
+    "间",
+    "只",
+    "株",
+    "棵",
+    "分",
+    "周",
+    "轮",
+    "类",
+    "种",
+    "支",
+    "队",
+    "起",
+    "宗",
+    "部",
+    "位",
+    "班",
+    "节",
+    "例",
+    "箱",
+    "盒",
+    "册",
+    "台次",
+    "校",
+    "村",
+    "片",
+    "块",
+    "段",
+    "级",
+    "星",
+    "倍",
+    "秒",
+    "页",
+    "字",
+    "首",
+    "集",
+    "组",
+    "床",
+    "层",
+    "栋",
+    "幢",
+    "头",
+    "尾",
+    "枚",
+    "把",
+    "辆次",
+    "公顷",
+    "万亩",
+    "千米",
+    "KM",
+    "GB",
+    "TB",
+];
+
+/// Money units, longest first where one contains another.
+pub const MONEY_UNITS: &[&str] = &["亿元", "万元", "千元", "元"];
+
+/// Units an amount cell may carry after its number (`250万`, `95.2%`), and
+/// the unit each stands for.
+pub const AMOUNT_UNITS: &[(&str, &str)] = &[("万元", "万元"), ("亿元", "亿元"), ("元", "元"), ("万", "万元"), ("%", "%")];
+
+/// Headers that only announce "amounts go here" in a budget table.
+pub(super) const AMOUNT_HEADERS: &[&str] = &["预算金额", "金额", "预算数", "资金", "金额(万元)", "预算金额(万元)"];
+
+/// The word a money header ends with when it carries a unit: 金额（万元）.
+pub(super) const AMOUNT_WORD: &str = "金额";
+
+/// Headers that are the plain 指标值 (the only target column in some templates).
+pub(super) const PLAIN_VALUE_HEADERS: &[&str] = &["指标值", "*指标值", "指标值(包含数字及文字描述)"];
+
+/// The header assumed for a table's only value column when it has none.
+pub const PLAIN_VALUE_HEADER: &str = "指标值";
+
+/// Words of target headers not in `COLUMN_KEYS`: 预期年度目标值 → annual,
+/// 实施期预期指标值 → period, 全年实际完成值 → actual.
+pub(super) const ACTUAL_WORDS: &[&str] = &["完成值", "实际值", "实际完成"];
+pub(super) const TARGET_WORDS: &[&str] = &["指标值", "目标值"];
+pub(super) const PERIOD_WORDS: &[&str] = &["实施期", "实施周期", "中长期", "中期", "长期", "周期"];
+pub(super) const ANNUAL_WORDS: &[&str] = &["年度", "本年", "当年", "全年"];
+
+/// A block label's hint for a plain 指标值 column: 中长期绩效指标 → period.
+pub(super) const BLOCK_PERIOD_WORDS: &[&str] = &["中长期", "中期", "长期", "实施期", "实施周期"];
+pub(super) const BLOCK_ANNUAL_WORD: &str = "年度";
+
+/// Parts of a goal section, by their sub-label.
+pub(super) const GOAL_PARTS: &[(&str, GoalPart)] = &[
+    ("实施期目标", GoalPart::Period),
+    ("中期目标", GoalPart::Period),
+    ("长期目标", GoalPart::Period),
+    ("中长期目标", GoalPart::Period),
+    ("实施期绩效目标", GoalPart::Period),
+    ("实施周期目标", GoalPart::Period),
+    ("年度目标", GoalPart::Annual),
+    ("年度绩效目标", GoalPart::Annual),
+    ("本年度目标", GoalPart::Annual),
+    ("预期目标", GoalPart::Expected),
+    ("年初设定目标", GoalPart::Expected),
+    ("目标", GoalPart::Expected),
+    ("实际完成情况", GoalPart::Actual),
+    ("全年实际完成情况", GoalPart::Actual),
+    ("实际完成值", GoalPart::Actual),
+    ("年度目标实际完成情况", GoalPart::Actual),
+];
+
+/// Marks that tick an option.
+pub(super) const TICK_MARKS: &[&str] = &["✔", "✓", "√", "☑", "✅", "●", "■", "是"];
+
+/// 指标性质 cells: the comparator they give the row's targets.
+pub(super) const NATURES: &[(&str, Nature)] = &[
+    ("≥", Nature::Op(Op::Ge)),
+    (">=", Nature::Op(Op::Ge)),
+    ("≧", Nature::Op(Op::Ge)),
+    ("正向", Nature::Op(Op::Ge)),
+    ("正向指标", Nature::Op(Op::Ge)),
+    ("大于等于", Nature::Op(Op::Ge)),
+    ("≤", Nature::Op(Op::Le)),
+    ("<=", Nature::Op(Op::Le)),
+    ("≦", Nature::Op(Op::Le)),
+    ("反向", Nature::Op(Op::Le)),
+    ("反向指标", Nature::Op(Op::Le)),
+    ("小于等于", Nature::Op(Op::Le)),
+    ("=", Nature::Op(Op::Eq)),
+    ("等于", Nature::Op(Op::Eq)),
+    (">", Nature::Op(Op::Gt)),
+    ("大于", Nature::Op(Op::Gt)),
+    ("<", Nature::Op(Op::Lt)),
+    ("小于", Nature::Op(Op::Lt)),
+    ("定性", Nature::Qualitative),
+];
+
+/// Single characters that write a comparator inside a value cell.
+pub(super) const COMPARATOR_MARKS: &str = "≥≧≤≦<>=＞＜＝";
+
+/// The 指标性质 column, as warnings name it.
+pub const NATURE_HEADER: &str = "指标性质";
+
+/// The three levels of the tree, as warnings name them.
+pub const LEVEL_NAMES: [&str; 3] = ["一级指标", "二级指标", "三级指标"];
+
+/// The three level words, as a missing header is named.
+pub const LEVEL_WORDS: [&str; 3] = ["一级", "二级", "三级"];
+
+/// The character every indicator header row holds (一级 …): rows without it
+/// are passed over before folding.
+pub const LEVEL_CHAR: char = '级';
+
+/// The character every title holds (…绩效…).
+pub const TITLE_CHAR: char = '绩';
+
+/// Words before a grade that do not change it: 达到良好 → 良好.
+pub const GRADE_PREFIXES: &[&str] = &["达到", "评定为", "评价为", "获得", "为", "达"];
+
+/// Words after a grade and the comparator they give: 良好以上 → >=.
+pub(super) const GRADE_SUFFIXES: &[(&str, Op)] = &[
+    ("", Op::Eq),
+    ("等次", Op::Eq),
+    ("等级", Op::Eq),
+    ("级", Op::Eq),
+    ("以上", Op::Ge),
+    ("及以上", Op::Ge),
+    ("或以上", Op::Ge),
+    ("等次以上", Op::Ge),
+    ("等级以上", Op::Ge),
+    ("以下", Op::Le),
+    ("及以下", Op::Le),
+];
+
+/// Budget blocks and items the consistency checks add up (SPEC §3.3).
+pub const BUDGET_SPEND: &str = "部门预算支出";
+pub const BUDGET_DEVELOPMENT: &str = "事业发展性支出";
+pub const BUDGET_INCOME: &str = "收入来源";
+pub const BUDGET_BY_LEVEL: &str = "按预算级次划分";
+pub const PROJECT_SPEND: &str = "项目支出";
+/// A project budget's total: an item containing the first word, or equal to
+/// one of the others.
+pub const FUNDS_TOTAL_WORD: &str = "资金总额";
+pub const FUNDS_TOTAL_LABELS: &[&str] = &["合计", "总额"];
+/// The parts a project budget's total is the sum of.
+pub const FUNDS_PARTS: &[&str] = &["财政拨款", "其他资金"];
+/// Categories every indicator tree must fill, and the word that also counts
+/// for the last (社会公众或服务对象满意度指标).
+pub const REQUIRED_CATEGORIES: [&str; 3] = ["产出指标", "效益指标", "满意度指标"];
+pub const SATISFACTION_WORD: &str = "满意度";
+/// Cost categories: a target there should be an upper bound.
+pub const COST_WORD: &str = "成本";
+pub const COST_CATEGORY: &str = "成本指标";
