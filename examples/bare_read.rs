@@ -102,11 +102,11 @@ fn main() {
         .build()
         .unwrap();
     let cells: usize = if args.iter().any(|a| a == "--declx-read") {
-        let limits = declx::read::Limits::default();
+        let limits = declx::Limits::default();
         pool.install(|| {
             all.par_iter()
                 .map(|p| {
-                    declx::read::read_file(p, &limits)
+                    declx::read_file(p, &limits)
                         .map(|grids| grids.iter().flat_map(|g| &g.rows).map(|r| r.cells.len()).sum())
                         .unwrap_or(0)
                 })

@@ -2,7 +2,7 @@
 //! warning type that readers and the form stage both emit. Knows nothing of
 //! how a warning is found.
 
-use crate::grid::CellRef;
+use crate::cell::CellRef;
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -84,7 +84,8 @@ codes! {
     }
 }
 
-/// An oddity met while reading, with the cell it concerns.
+// An oddity met while reading, with the cell it concerns (a plain comment:
+// a doc comment would change the record's JSON Schema).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Warning {
     pub code: WarningCode,

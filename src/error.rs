@@ -41,7 +41,10 @@ pub enum ErrorKind {
     /// The extension is not one declx reads.
     UnknownFormat,
     /// The bytes are another kind of file than the extension says.
-    WrongKind { expected: &'static str, found: &'static str },
+    WrongKind {
+        expected: &'static str,
+        found: &'static str,
+    },
     /// A damaged zip or OLE2 container, named by what was wrong.
     Damaged(String),
     /// A password-protected workbook or an encrypted zip entry.

@@ -2,52 +2,11 @@
 //! merged spans of the source (when it had any) and where it all came from.
 //! Knows nothing of file formats' bytes nor of forms.
 
+pub use crate::cell::{column_name, CellRef};
 use crate::diag::Warning;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::path::Path;
-
-/// A cell position, 0-based internally, shown A1-style.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CellRef {
-    pub row: u32,
-    pub col: u32,
-}
-
-impl CellRef {
-    pub fn new(row: u32, col: u32) -> Self {
-        CellRef { row, col }
-    }
-}
-
-/// Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA.
-pub fn column_name(mut col: u32) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push(b'A' + (col % 26) as u8);
-        if col < 26 {
-            break;
-        }
-        col = col / 26 - 1;
-    }
-    out.reverse();
-    String::from_utf8(out).expect("ASCII letters")
-}
-
-impl fmt::Display for CellRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}", column_name(self.col), self.row + 1)
-    }
-}
-
-/// Serialised A1-style, as every address in a record is.
-impl Serialize for CellRef {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-crate::value::string_schema!(CellRef);
 
 /// The input formats declx reads, chosen by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -18,17 +18,19 @@
 //! assert_eq!(outcome.records[0].form, declx::FormKind::Department);
 //! ```
 
+mod cell;
 mod diag;
 mod error;
 mod form;
 mod grid;
 mod inspect;
 mod layout;
+// Without the `cli` feature the sinks are unused until a binding calls them.
+#[cfg_attr(not(feature = "cli"), allow(unused_imports, dead_code))]
 mod output;
 mod pipeline;
 mod read;
 mod record;
-#[cfg(feature = "cli")]
 mod run;
 mod value;
 mod vocab;
@@ -36,28 +38,29 @@ mod vocab;
 pub use diag::{CheckCode, Warning, WarningCode};
 pub use error::{Error, ErrorKind, Limit, Result};
 pub use form::{explain, extract, Claims, Part};
-pub use grid::{CellRef, Format, Grid, Provenance, Row, Span};
+pub use grid::{CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
 pub use inspect::render as inspect;
 pub use output::{to_line, FlatRow, RunReport};
 pub use pipeline::{extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
+pub use run::inputs::{collect as collect_inputs, Input, Shard, SkippedFile};
 #[cfg(feature = "cli")]
-pub use run::{inputs::Shard, run, Options};
-pub use value::{parse_amount, parse_target, ColumnKey, Op, Target, TargetKind};
+pub use run::{run, Options};
+pub use value::{parse_amount, parse_target, Amount, ColumnKey, Op, Target, TargetKind};
 
 /// The record types, for callers that walk a record.
 pub mod types {
     pub use crate::record::{
-        Budget, BudgetBlock, BudgetItem, Check, IndicatorColumn, IndicatorNode, KeyTask, LabelMap, Number,
-        OverallGoal, Source, Term, Unmapped, Values,
+        Budget, BudgetBlock, BudgetItem, Check, IndicatorColumn, IndicatorNode, KeyTask, LabelMap, Number, OverallGoal,
+        Source, Term, Unmapped, Values,
     };
 }
 
 /// The vocabulary's lookups, for tests and tools that ask what a label means.
 pub mod labels {
     pub use crate::vocab::{
-        column_key, field, fold, is_amount_header, level_header, section, task_field, Field, GoalPart, Section,
-        TaskField,
+        column_key, field, fold, is_amount_header, is_level1, is_level2, level_header, section, task_field, Field,
+        GoalPart, Section, TaskField,
     };
 }

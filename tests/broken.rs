@@ -1,7 +1,7 @@
 //! Damaged and mislabelled files: one clear line naming the file, never a panic.
 
-use declx::error::ErrorKind;
-use declx::read::Limits;
+use declx::ErrorKind;
+use declx::Limits;
 use std::fs;
 use std::path::PathBuf;
 
@@ -87,7 +87,7 @@ fn unknown_form_kind_names_its_title() {
     let p = write("other.txt", "某某单位绩效目标申报表\n名称\t甲\n".as_bytes());
     let e = declx::extract_file(&p, &Limits::default()).unwrap_err();
     assert!(
-        matches!(e.kind, ErrorKind::UnknownForm(ref t) if t == "某某单位绩效目标申报表"),
+        matches!(e.kind(), ErrorKind::UnknownForm(ref t) if t == "某某单位绩效目标申报表"),
         "{e}"
     );
 }
@@ -104,5 +104,5 @@ fn xlsm_reads_like_xlsx() {
     let p = write("macro.xlsm", &wb.save_to_buffer().unwrap());
     let out = declx::extract_file(&p, &Limits::default()).unwrap();
     assert_eq!(out.records[0].department.as_deref(), Some("某局"));
-    assert_eq!(out.records[0].source.format, "xlsx");
+    assert_eq!(out.records[0].source.format, declx::Format::Xlsx);
 }

@@ -1,8 +1,7 @@
 //! The committed workbook fixtures, asserted field by field.
 
-mod common;
-use common::{budget_headings, column_keys};
-use declx::read::Limits;
+use crate::common::{budget_headings, column_keys};
+use declx::Limits;
 use serde_json::{json, Value};
 use std::path::Path;
 

@@ -1,24 +1,10 @@
 //! Forms printed over several pages repeat their header rows; the tree continues.
 
-mod common;
-use common::{json, records};
-
-const FORM: &str = "部门整体支出绩效目标申报表
-部门名称\t某局
-绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值
-\t产出指标\t数量指标\t培训场次\t≥4场
-\t\t\t宣传册\t1000册
-
-\t一级指标\t二级指标\t三级指标\t年度指标值
-\t\t\t走访户数\t≥200户
-\t\t质量指标\t合格率\t100%
-绩效指标\t产出指标\t质量指标\t验收通过率\t100%
-\t满意度指标\t服务对象满意度指标\t满意度\t≥90%
-";
+use crate::common::{form, json, records};
 
 #[test]
 fn repeated_column_header_row_continues_the_tree() {
-    let recs = records(FORM);
+    let recs = records(&form("page_break_repeats_header"));
     assert_eq!(recs.len(), 1);
     let v = json(&recs[0]);
     let l1: Vec<&str> = v["indicators"]

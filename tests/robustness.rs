@@ -2,12 +2,11 @@
 //! readers, the layout and the value parser, and one test per limit.
 //! Raise the case counts with PROPTEST_CASES for a long run.
 
-mod common;
-use common::seed_form::seed_cells;
-use common::{is_template_label, strings};
-use declx::grid::{Grid, GridBuilder};
-use declx::read::{read_bytes, Format, Limits};
-use declx::values::parse_target;
+use crate::common::seed_form::seed_cells;
+use crate::common::{is_template_label, strings};
+use declx::parse_target;
+use declx::{read_bytes, Format, Limits};
+use declx::{Grid, GridBuilder};
 use proptest::prelude::*;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -40,7 +39,7 @@ proptest! {
         let num = match frac { Some(f) => format!("{int}.{f:02}"), None => int.to_string() };
         let raw = format!("{metric}{cmp}{num}{unit}");
         let t = parse_target(&raw);
-        prop_assert_eq!(t.kind, declx::record::TargetKind::Quantitative);
+        prop_assert_eq!(t.kind, declx::TargetKind::Quantitative);
         prop_assert_eq!(t.value.unwrap().to_string(), num);
         prop_assert_eq!(t.unit.as_deref().unwrap_or(""), unit);
     }
@@ -55,7 +54,7 @@ proptest! {
     fn text_reader_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
         if let Ok(grids) = read_bytes(Path::new("x.txt"), Format::Text, &bytes, &Limits::default()) {
             for g in &grids {
-                let _ = declx::form::extract(g, "x");
+                let _ = declx::extract(g, "x");
             }
         }
     }
@@ -66,7 +65,7 @@ proptest! {
         mutate(&mut bytes, &ops);
         if let Ok(grids) = read_bytes(Path::new("x.txt"), Format::Text, &bytes, &Limits::default()) {
             for g in &grids {
-                let _ = declx::form::extract(g, "x");
+                let _ = declx::extract(g, "x");
             }
         }
     }
@@ -101,7 +100,7 @@ fn workbook_survives(format: Format, name: &str, mut bytes: Vec<u8>, ops: &[(usi
     mutate(&mut bytes, ops);
     if let Ok(grids) = read_bytes(Path::new(name), format, &bytes, &Limits::default()) {
         for g in &grids {
-            let _ = declx::form::extract(g, "x");
+            let _ = declx::extract(g, "x");
         }
     }
 }
@@ -184,8 +183,8 @@ fn apply(edits: &[Edit]) -> Grid {
             }
             Edit::FillDown(r) if r + 1 < rows.len() => {
                 let category = |t: &str| {
-                    let f = declx::vocab::fold(t);
-                    declx::vocab::is_level1(&f) || declx::vocab::is_level2(&f)
+                    let f = declx::labels::fold(t);
+                    declx::labels::is_level1(&f) || declx::labels::is_level2(&f)
                 };
                 if let Some((c, t)) = rows[r]
                     .iter()
@@ -219,7 +218,7 @@ proptest! {
     #[test]
     fn every_cell_lands_in_a_field_or_unmapped(edits in edits()) {
         let grid = apply(&edits);
-        let records = declx::form::extract(&grid, "seed").unwrap();
+        let records = declx::extract(&grid, "seed").unwrap();
         prop_assert_eq!(records.len(), 1);
         let v = serde_json::to_value(&records[0]).unwrap();
         let mut all = Vec::new();
@@ -289,10 +288,14 @@ fn limit_cell_text() {
         ..limits()
     };
     let grids = read_bytes(Path::new("long.txt"), Format::Text, text.as_bytes(), &l).unwrap();
-    let r = &declx::form::extract(&grids[0], "long").unwrap()[0];
-    let w: Vec<_> = r.warnings.iter().filter(|w| w.code == "cell_truncated").collect();
+    let r = &declx::extract(&grids[0], "long").unwrap()[0];
+    let w: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.code == declx::WarningCode::CellTruncated)
+        .collect();
     assert_eq!(w.len(), 1);
-    assert_eq!(w[0].cell.as_deref(), Some("B52"));
+    assert_eq!(w[0].cell.map(|c| c.to_string()).as_deref(), Some("B52"));
     assert!(r.info.get("备注").unwrap().len() <= 4096);
 }
 
@@ -325,9 +328,9 @@ fn limit_unzipped_size_and_zip_bombs() {
 
 // ---------------------------------------------------------------- damaged text
 
-fn text_outcome(name: &str, bytes: &[u8]) -> Result<Vec<declx::record::Record>, String> {
+fn text_outcome(name: &str, bytes: &[u8]) -> Result<Vec<declx::Record>, String> {
     match read_bytes(Path::new(name), Format::Text, bytes, &limits()) {
-        Ok(grids) => declx::form::extract(&grids[0], name).map_err(|e| e.to_string()),
+        Ok(grids) => declx::extract(&grids[0], name).map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -345,7 +348,7 @@ fn damaged_text_gives_an_error_or_a_record_with_warnings() {
     let (big5, _, _) = encoding_rs::BIG5.encode(&seed);
     let grids = read_bytes(Path::new("big5.txt"), Format::Text, &big5, &limits());
     if let Ok(g) = grids {
-        assert!(declx::form::extract(&g[0], "big5").is_err());
+        assert!(declx::extract(&g[0], "big5").is_err());
     }
     // NUL bytes: binary.
     assert!(text_outcome("nul.txt", b"abc\x00def").unwrap_err().contains("binary"));
@@ -354,14 +357,14 @@ fn damaged_text_gives_an_error_or_a_record_with_warnings() {
     // A quote that never closes would swallow the rest of the file.
     let quoted = seed.replacen("4,972.33", "\"4,972.33", 1);
     let r = &text_outcome("quote.txt", quoted.as_bytes()).unwrap()[0];
-    assert!(r.warnings.iter().any(|w| w.code == "unbalanced_quote"));
+    assert!(r.warnings.iter().any(|w| w.code == declx::WarningCode::UnbalancedQuote));
     assert_eq!(r.indicators.len(), 4);
     // Mixed UTF-8 and GBK lines.
     let (head, tail) = seed.split_at(seed.find("绩效指标").unwrap());
     let mut mixed = head.as_bytes().to_vec();
     mixed.extend(encoding_rs::GB18030.encode(tail).0.iter());
     let r = &text_outcome("mixed.txt", &mixed).unwrap()[0];
-    assert!(r.warnings.iter().any(|w| w.code == "mixed_encoding"));
+    assert!(r.warnings.iter().any(|w| w.code == declx::WarningCode::MixedEncoding));
     assert_eq!(r.indicators.len(), 4);
     assert_eq!(r.department.as_deref(), Some("广州市天河区司法局"));
 }

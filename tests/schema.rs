@@ -9,7 +9,7 @@ const COMMITTED: &str = "fixtures/record.schema.json";
 fn committed_schema_is_in_sync() {
     let committed: Value = serde_json::from_str(&std::fs::read_to_string(COMMITTED).unwrap()).unwrap();
     assert!(
-        committed == declx::record::schema(),
+        committed == declx::schema(),
         "the record changed: review `declx schema > {COMMITTED}` and commit it"
     );
 }
@@ -87,7 +87,7 @@ fn validate(v: &Value, s: &Value, root: &Value, at: &str, errs: &mut Vec<String>
 }
 
 fn errors(record: &Value) -> Vec<String> {
-    let schema = declx::record::schema();
+    let schema = declx::schema();
     let mut errs = Vec::new();
     validate(record, &schema, &schema, "$", &mut errs);
     errs
@@ -99,7 +99,7 @@ fn records_validate() {
         "seeds/000_be24f91d7f1b64fe.txt",
         "fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls",
     ] {
-        let out = declx::extract_file(std::path::Path::new(p), &declx::read::Limits::default()).unwrap();
+        let out = declx::extract_file(std::path::Path::new(p), &declx::Limits::default()).unwrap();
         for r in &out.records {
             let v = serde_json::to_value(r).unwrap();
             assert_eq!(errors(&v), Vec::<String>::new(), "{p}");

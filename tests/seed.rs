@@ -1,9 +1,8 @@
 //! The seed form: its full golden record, its re-encodings, and the
 //! nothing-lost invariant.
 
-mod common;
-use common::{is_template_label, strings};
-use declx::read::{read_bytes, Format, Limits};
+use crate::common::{is_template_label, strings};
+use declx::{read_bytes, Format, Limits};
 use serde_json::Value;
 use std::path::Path;
 
@@ -13,7 +12,7 @@ const GOLDEN: &str = "fixtures/000_be24f91d7f1b64fe.json";
 fn record_of(path: &Path, bytes: &[u8]) -> Value {
     let grids = read_bytes(path, Format::Text, bytes, &Limits::default()).expect("readable");
     assert_eq!(grids.len(), 1);
-    let records = declx::form::extract(&grids[0], "000_be24f91d7f1b64fe").expect("a form");
+    let records = declx::extract(&grids[0], "000_be24f91d7f1b64fe").expect("a form");
     assert_eq!(records.len(), 1);
     serde_json::to_value(&records[0]).unwrap()
 }
@@ -91,7 +90,7 @@ fn csv_with_quoting_gives_the_same_record() {
 fn every_non_empty_cell_lands_in_the_record() {
     let bytes = std::fs::read(SEED).unwrap();
     let grids = read_bytes(Path::new(SEED), Format::Text, &bytes, &Limits::default()).unwrap();
-    let record = serde_json::to_value(&declx::form::extract(&grids[0], "seed").unwrap()[0]).unwrap();
+    let record = serde_json::to_value(&declx::extract(&grids[0], "seed").unwrap()[0]).unwrap();
     let mut all = Vec::new();
     strings(&record, &mut all);
     let mut lost = Vec::new();

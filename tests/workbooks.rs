@@ -2,9 +2,8 @@
 //! real merged form must give the seed's golden record (but `source`, and the
 //! text export's re-alignment warnings).
 
-mod common;
-use common::seed_form::{as_amount, covered, merge_at, seed_cells, MERGES};
-use declx::read::Limits;
+use crate::common::seed_form::{as_amount, covered, merge_at, seed_cells, MERGES};
+use declx::Limits;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -201,7 +200,7 @@ fn far_away_stray_cell_costs_one_cell() {
     write_form(ws, Style::Merged, 0, "广州市天河区司法局", false);
     ws.write_string(1_048_575, 16_383, "x").unwrap();
     let p = save("stray.xlsx", &mut wb);
-    let grids = declx::read::read_file(&p, &Limits::default()).unwrap();
+    let grids = declx::read_file(&p, &Limits::default()).unwrap();
     let seed_cells = seed_cells().len();
     assert_eq!(grids[0].cell_count(), seed_cells + 1);
     let (recs, _) = records(&p);
@@ -245,7 +244,7 @@ fn export_rows_pasted_into_a_workbook_are_realigned_too() {
     // The text export's rows, shifted cells and all, saved as a workbook.
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    for (r, line) in common::seed_form::seed_text().split('\n').enumerate() {
+    for (r, line) in crate::common::seed_form::seed_text().split('\n').enumerate() {
         for (c, t) in line.split('\t').enumerate() {
             if !t.trim().is_empty() {
                 ws.write_string(r as u32, c as u16, t.trim()).unwrap();

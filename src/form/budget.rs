@@ -77,29 +77,7 @@ pub fn read(
             continue;
         }
         if active.is_empty() {
-            // Bare pairs: a block per pair position, opened as first met.
-            let pairs = bare_pairs(cells);
-            let single = pairs.len() == 1;
-            for (lc, ac) in pairs {
-                if blocks
-                    .iter()
-                    .any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc))
-                {
-                    continue;
-                }
-                let first_label = cells.iter().find(|(c, _)| *c == lc).map_or("", |(_, t)| t.as_str());
-                let heading = if single { section_text } else { first_label };
-                blocks.push(Block {
-                    heading: vocab::clean_label(heading),
-                    label: LabelAt::Column(lc),
-                    amount_col: ac,
-                    items: Vec::new(),
-                });
-            }
-            let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
-            for b in blocks.iter_mut() {
-                read_item(row, b, &amount_cols, budget, claims, warnings);
-            }
+            read_bare_pairs(row, cells, section_text, &mut blocks, budget, claims, warnings);
             continue;
         }
         let amount_cols: Vec<u32> = active.iter().map(|&i| blocks[i].amount_col).collect();
@@ -115,6 +93,42 @@ pub fn read(
             heading: b.heading,
             items: b.items,
         });
+    }
+}
+
+/// A row under no header: `label | amount` pairs, a block per pair position
+/// (opened as first met).
+fn read_bare_pairs(
+    row: &Row,
+    cells: &[(u32, String)],
+    section_text: &str,
+    blocks: &mut Vec<Block>,
+    budget: &Budget,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) {
+    // Bare pairs: a block per pair position, opened as first met.
+    let pairs = bare_pairs(cells);
+    let single = pairs.len() == 1;
+    for (lc, ac) in pairs {
+        if blocks
+            .iter()
+            .any(|b| b.amount_col == ac && b.label == LabelAt::Column(lc))
+        {
+            continue;
+        }
+        let first_label = cells.iter().find(|(c, _)| *c == lc).map_or("", |(_, t)| t.as_str());
+        let heading = if single { section_text } else { first_label };
+        blocks.push(Block {
+            heading: vocab::clean_label(heading),
+            label: LabelAt::Column(lc),
+            amount_col: ac,
+            items: Vec::new(),
+        });
+    }
+    let amount_cols: Vec<u32> = blocks.iter().map(|b| b.amount_col).collect();
+    for b in blocks.iter_mut() {
+        read_item(row, b, &amount_cols, budget, claims, warnings);
     }
 }
 

@@ -109,10 +109,10 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
 fn set_field(b: &mut Fields, label: &str, value: String) {
     let clean = vocab::clean_label(label);
     let folded_label = fold(label);
-    if folded_label.trim_start_matches('(').ends_with("单位") {
+    if folded_label.trim_start_matches('(').ends_with(vocab::UNIT_LABEL) {
         let v = fold(&value);
         let v = v.trim_end_matches(')');
-        if matches!(v, "万元" | "元" | "亿元" | "千元") {
+        if vocab::MONEY_UNITS.contains(&v) {
             b.money_unit.get_or_insert_with(|| v.to_string());
             return;
         }
@@ -145,7 +145,7 @@ fn set_field(b: &mut Fields, label: &str, value: String) {
         Some(vocab::Field::ProjectName) => b.project.insert("name".into(), value),
         Some(vocab::Field::Project) => b.project.insert(clean, value),
         Some(vocab::Field::Info) | None => {
-            if fold(label) == "填报单位" && b.dept_fallback.is_none() {
+            if fold(label) == vocab::FILER_LABEL && b.dept_fallback.is_none() {
                 b.dept_fallback = Some(value.clone());
             }
             b.info.insert(clean, value)

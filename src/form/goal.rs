@@ -72,4 +72,3 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
         expected.map(OverallGoal::Text)
     }
 }
-

@@ -13,7 +13,7 @@ mod tasks;
 pub use claims::{Claims, Part};
 pub(crate) use indicators::header_levels;
 
-use crate::diag::{Warning, Warnings};
+use crate::diag::Warnings;
 use crate::error::ErrorKind;
 use crate::grid::{column_name, Grid, Row};
 use crate::layout::{self, FormRows};
@@ -57,8 +57,8 @@ enum FormMiss {
     Unknown(String),
 }
 
-static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年度").expect("regex"));
-static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("regex"));
+static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::YEAR_OF_PATTERN).expect("regex"));
+static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::YEAR_PLAIN_PATTERN).expect("regex"));
 static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
@@ -154,7 +154,12 @@ struct Parts {
     table: indicators::Table,
 }
 
-fn read_sections(sections: &[SectionRows<'_>], fields: &mut Fields, claims: &mut Claims, warnings: &mut Warnings) -> Parts {
+fn read_sections(
+    sections: &[SectionRows<'_>],
+    fields: &mut Fields,
+    claims: &mut Claims,
+    warnings: &mut Warnings,
+) -> Parts {
     let mut p = Parts::default();
     for s in sections {
         claims.part = s.kind.into();
@@ -281,7 +286,7 @@ fn is_subtitle(row: &Row) -> bool {
     f.chars().count() <= 24
         && vocab::field(f).is_none()
         && vocab::section(f).is_none()
-        && ((f.starts_with('(') && f.ends_with(')')) || f.contains("年度"))
+        && ((f.starts_with('(') && f.ends_with(')')) || f.contains(vocab::YEAR_WORD))
 }
 
 /// Non-empty cells nobody claimed; a cell repeating a claimed neighbour's

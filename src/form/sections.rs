@@ -29,7 +29,6 @@ pub fn texts_after_label(s: &SectionRows<'_>, claims: &mut Claims) -> Vec<String
     out
 }
 
-
 /// Splits the body into sections at their label cells; header-field rows
 /// (部门名称, 填报人：…) are read as they are met.
 pub fn walk<'a>(body: &'a [Row], fields: &mut Fields, claims: &mut Claims) -> Vec<SectionRows<'a>> {
@@ -86,4 +85,3 @@ pub fn walk<'a>(body: &'a [Row], fields: &mut Fields, claims: &mut Claims) -> Ve
     }
     sections
 }
-

@@ -33,7 +33,7 @@ fn distinct_texts(row: &Row) -> Vec<&str> {
 pub fn title_text(row: &Row) -> Option<&str> {
     // Every title says 绩效; most rows are rejected without folding.
     let first = row.first()?;
-    if !first.text.contains('绩') {
+    if !first.text.contains(vocab::TITLE_CHAR) {
         return None;
     }
     let f = vocab::label(first);

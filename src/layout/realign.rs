@@ -5,7 +5,7 @@
 use super::FormRows;
 use crate::diag::{Warning, WarningCode};
 use crate::form::header_levels;
-use crate::grid::{Cell, CellRef};
+use crate::grid::{Cell, CellRef, Row};
 use crate::vocab;
 
 /// The column frame of the section being read, from its label/header rows.
@@ -28,7 +28,7 @@ fn is_anchor(cell: &Cell) -> bool {
     if let Some((label, _)) = f.split_once(':') {
         return vocab::field(label).is_some() || label.chars().count() <= 8;
     }
-    f.starts_with("注") || f.starts_with("说明") || f.starts_with("备注")
+    vocab::NOTE_PREFIXES.iter().any(|p| f.starts_with(p))
 }
 
 /// Re-aligns rows that lost their empty leading cells, deciding by the open
@@ -69,45 +69,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
         if is_anchor(first) {
             continue;
         }
-        let row_last = row.last_col().unwrap_or(first.col);
-        let lone = row.cells.len() == 1;
-        let n = row.cells.len() as u32;
-        let contiguous = row_last - first.col + 1 == n;
-        let fills = |target: u32| contiguous && f.last_col + 1 == target + n;
-        let shift = match f.levels {
-            Some([l1, l2, l3]) => {
-                if vocab::is_level1(folded) {
-                    l1.saturating_sub(first.col)
-                } else if vocab::is_level2(folded) {
-                    if strict && !lone {
-                        0
-                    } else {
-                        l2.saturating_sub(first.col)
-                    }
-                } else if lone || first.col >= l3 {
-                    0
-                } else {
-                    let s = (f.last_col.saturating_sub(row_last)).min(l3 - first.col);
-                    if strict && !fills(first.col + s) {
-                        0
-                    } else {
-                        s
-                    }
-                }
-            }
-            None => {
-                if first.col == f.label_col && first.col < f.first_data_col && !lone {
-                    let s = (f.last_col.saturating_sub(row_last)).min(f.first_data_col - first.col);
-                    if strict && !fills(first.col + s) {
-                        0
-                    } else {
-                        s
-                    }
-                } else {
-                    0
-                }
-            }
-        };
+        let shift = shift_of(&f, row, strict);
         if shift > 0 {
             form.warnings.push(Warning::new(
                 WarningCode::RowRealigned,
@@ -126,3 +88,47 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
     }
 }
 
+/// How many cells a row lost on the left, judged by the open section's frame.
+fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
+    let Some(first) = row.first() else { return 0 };
+    let folded = vocab::label(first);
+    let row_last = row.last_col().unwrap_or(first.col);
+    let lone = row.cells.len() == 1;
+    let n = row.cells.len() as u32;
+    let contiguous = row_last - first.col + 1 == n;
+    let fills = |target: u32| contiguous && f.last_col + 1 == target + n;
+    match f.levels {
+        Some([l1, l2, l3]) => {
+            if vocab::is_level1(folded) {
+                l1.saturating_sub(first.col)
+            } else if vocab::is_level2(folded) {
+                if strict && !lone {
+                    0
+                } else {
+                    l2.saturating_sub(first.col)
+                }
+            } else if lone || first.col >= l3 {
+                0
+            } else {
+                let s = (f.last_col.saturating_sub(row_last)).min(l3 - first.col);
+                if strict && !fills(first.col + s) {
+                    0
+                } else {
+                    s
+                }
+            }
+        }
+        None => {
+            if first.col == f.label_col && first.col < f.first_data_col && !lone {
+                let s = (f.last_col.saturating_sub(row_last)).min(f.first_data_col - first.col);
+                if strict && !fills(first.col + s) {
+                    0
+                } else {
+                    s
+                }
+            } else {
+                0
+            }
+        }
+    }
+}

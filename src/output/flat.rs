@@ -221,7 +221,12 @@ impl RecordSink for FlatSink {
     }
 
     fn finish(self: Box<Self>, _: &RunReport) -> io::Result<()> {
-        self.writer.finish()?;
-        self.pending.commit()
+        match self.writer.finish() {
+            Ok(()) => self.pending.commit(),
+            Err(e) => {
+                self.pending.abandon();
+                Err(e)
+            }
+        }
     }
 }

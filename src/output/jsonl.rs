@@ -44,10 +44,14 @@ impl RecordSink for JsonlSink {
     }
 
     fn finish(mut self: Box<Self>, _: &RunReport) -> io::Result<()> {
-        self.writer.flush()?;
-        match self.pending.take() {
-            Some(p) => p.commit(),
-            None => Ok(()),
+        let flushed = self.writer.flush();
+        match (self.pending.take(), flushed) {
+            (Some(p), Ok(())) => p.commit(),
+            (Some(p), Err(e)) => {
+                p.abandon();
+                Err(e)
+            }
+            (None, flushed) => flushed,
         }
     }
 }

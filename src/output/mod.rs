@@ -8,11 +8,10 @@ mod flat;
 mod jsonl;
 mod report;
 
-pub use atomic::{write_atomic, PendingFile};
-pub use files::{record_stem, safe_name, stable_suffix, FileSink, Namer};
+pub use files::{record_stem, stable_suffix, FileSink, Namer};
 pub use flat::{FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
-pub use report::{report_path, InputReport, RecordReport, ReportSink, RunReport, SkippedFile, SkippedSheet, Totals};
+pub use report::{InputReport, RecordReport, ReportSink, RunReport, SkippedSheet, Totals};
 
 use crate::record::Record;
 use serde::Serialize;

@@ -43,7 +43,6 @@ pub struct SkippedSheet {
     pub reason: String,
 }
 
-
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Totals {
     pub inputs: usize,
@@ -103,9 +102,7 @@ impl RunReport {
                 *errors.entry(code).or_insert(0) += 1;
             }
         }
-        let line = |m: &BTreeMap<&str, usize>| {
-            m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
-        };
+        let line = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
         if !warnings.is_empty() {
             out.push_str(&format!("\n  warnings: {}", line(&warnings)));
         }

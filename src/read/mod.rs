@@ -12,7 +12,7 @@ mod xlsx;
 mod zip;
 
 pub use crate::grid::Format;
-pub use text::{decode_text, TextReader};
+pub use text::TextReader;
 pub use workbook::WorkbookReader;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -62,7 +62,12 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
     let format = Format::from_path(path).ok_or_else(|| Error::new(path, ErrorKind::UnknownFormat))?;
     if meta.len() > limits.max_file_bytes {
-        let e = ErrorKind::limit("bytes in the file", meta.len(), limits.max_file_bytes, Some("--max-file-mb"));
+        let e = ErrorKind::limit(
+            "bytes in the file",
+            meta.len(),
+            limits.max_file_bytes,
+            Some("--max-file-mb"),
+        );
         return Err(Error::new(path, e));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;

@@ -119,7 +119,6 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
 
-
     #[test]
     fn numbers_as_excel_shows_them() {
         assert_eq!(excel_number(4972.330000000001), "4972.33");

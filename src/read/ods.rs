@@ -7,11 +7,11 @@ use super::{Limits, MAX_DENSE_CELLS};
 use crate::error::{Error, ErrorKind};
 use crate::grid::{CellRef, Format, Grid, Span};
 use calamine::{Ods, Reader as _};
-use std::io::Cursor;
-use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::Path;
 
 /// Every table of an ODS. calamine has no ODS merge API and gives numbers
 /// as f64: the spans and the shown digits come from content.xml, read first

@@ -9,11 +9,11 @@ use super::Limits;
 use crate::error::{Error, ErrorKind};
 use crate::grid::{CellRef, Format, Grid, Span};
 use calamine::{DataRef, Reader as _, Xlsx};
-use std::path::Path;
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
 use std::collections::HashMap;
 use std::io::Cursor;
+use std::path::Path;
 
 /// Every sheet of an XLSX / XLSM workbook.
 pub(super) fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> {
@@ -191,9 +191,6 @@ fn cell_of_a1(a1: &str) -> Option<CellRef> {
 mod tests {
     use super::*;
 
-
-    use super::*;
-
     #[test]
     fn a1_ranges_become_spans() {
         let span = span_of_a1("B2:D14").unwrap();
@@ -259,6 +256,4 @@ mod tests {
             Some(0)
         );
     }
-
-
 }

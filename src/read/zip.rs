@@ -1,8 +1,8 @@
 //! Zip packages (XLSX, ODS): the central directory checked before anything
 //! is inflated, and small helpers to read one part's XML.
 
-use crate::error::ErrorKind;
 use super::Limits;
+use crate::error::ErrorKind;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::io::{Cursor, Read};
@@ -79,7 +79,12 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> 
         let size = le32(at + 24).unwrap_or(0);
         if compressed > 0 && size / compressed > 1000 && size > (64 << 20) {
             // A zip bomb: the ratio is what is limited.
-            return Err(ErrorKind::limit("times its compressed size (a zip bomb)", size / compressed, 1000, None));
+            return Err(ErrorKind::limit(
+                "times its compressed size (a zip bomb)",
+                size / compressed,
+                1000,
+                None,
+            ));
         }
         total += size;
         let name_len = le16(at + 28).unwrap_or(0) as usize;
@@ -89,7 +94,12 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ErrorKind> 
     }
     if total > limits.max_unzipped_bytes {
         let max = limits.max_unzipped_bytes;
-        return Err(ErrorKind::limit("bytes unzipped", total, max, Some("--max-unzipped-mb")));
+        return Err(ErrorKind::limit(
+            "bytes unzipped",
+            total,
+            max,
+            Some("--max-unzipped-mb"),
+        ));
     }
     Ok(())
 }

@@ -40,7 +40,6 @@ impl Serialize for LabelMap {
     }
 }
 
-
 /// Column key → value object, in column order.
 #[derive(Debug, Clone, Default)]
 pub struct Values(pub Vec<(ColumnKey, Target)>);

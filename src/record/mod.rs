@@ -10,9 +10,9 @@ pub use kind::FormKind;
 pub use maps::{LabelMap, Values};
 pub use schema::schema;
 
-pub use crate::diag::{CheckCode, Warning, WarningCode};
+pub use crate::diag::{CheckCode, Warning};
 pub use crate::grid::Format;
-pub use crate::value::{ColumnKey, Number, Op, Target, TargetKind, Term};
+pub use crate::value::{ColumnKey, Number, Target, Term};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -124,7 +124,6 @@ impl IndicatorNode {
     }
 }
 
-
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Check {
     pub code: CheckCode,
@@ -148,4 +147,3 @@ pub struct Source {
     pub range: String,
     pub sha256: String,
 }
-

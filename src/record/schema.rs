@@ -2,7 +2,7 @@
 //! for the types serialised by hand.
 
 use super::{LabelMap, Number, Record, Values};
-use crate::value::{ColumnKey, Op, Target, Term};
+use crate::value::{Target, Term};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use std::borrow::Cow;
 
@@ -83,7 +83,7 @@ impl JsonSchema for Target {
                 "unit": {"type": ["string", "null"]},
                 "min": {"type": "number"},
                 "max": {"type": "number"},
-                "grade": {"enum": ["优秀", "良好", "合格", "达标", "及格"]},
+                "grade": {"enum": crate::vocab::GRADES},
                 "terms": {"type": "array", "items": term}
             },
             "additionalProperties": false

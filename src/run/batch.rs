@@ -2,7 +2,7 @@
 //! under `catch_unwind`, and each record serialised on the worker thread.
 
 use super::inputs::Input;
-use super::Options;
+use super::options::Options;
 use crate::error::{Error, ErrorKind};
 use crate::output::{self, PreparedRecord, RecordReport};
 use crate::FileOutcome;

@@ -18,9 +18,9 @@ pub struct Amount {
 /// placeholder, `Err(())` for text that is not an amount.
 ///
 /// ```
-/// let a = declx::values::parse_amount("4,972.33").unwrap().unwrap();
+/// let a = declx::parse_amount("4,972.33").unwrap().unwrap();
 /// assert_eq!(a.value.to_string(), "4972.33");
-/// assert_eq!(declx::values::parse_amount("—"), Ok(None));
+/// assert_eq!(declx::parse_amount("—"), Ok(None));
 /// ```
 #[allow(clippy::result_unit_err)]
 pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
@@ -34,9 +34,9 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
     let folded: String = vocab::fold(raw).replace(['％'], "%");
     let mut t = folded.as_str();
     let mut unit = None;
-    for u in ["万元", "亿元", "元", "万", "%"] {
-        if let Some(rest) = t.strip_suffix(u) {
-            unit = Some(u);
+    for &(written, meant) in AMOUNT_UNITS {
+        if let Some(rest) = t.strip_suffix(written) {
+            unit = Some(meant);
             t = rest;
             break;
         }
@@ -47,12 +47,7 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
         return Err(());
     }
     Decimal::from_str(t)
-        .map(|value| {
-            Some(Amount {
-                value,
-                unit: unit.map(|u| if u == "万" { "万元" } else { u }),
-            })
-        })
+        .map(|value| Some(Amount { value, unit }))
         .map_err(|_| ())
 }
 

@@ -14,4 +14,3 @@ impl Serialize for Number {
         n.serialize(s)
     }
 }
-

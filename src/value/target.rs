@@ -4,11 +4,11 @@
 
 use super::{Number, Op};
 use crate::vocab::{self, COMPARATORS, GRADES, PLACEHOLDERS, TRAILING_COMPARATORS, UNITS};
+use regex::Regex;
+use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
-use regex::Regex;
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::LazyLock;
@@ -118,7 +118,6 @@ impl Serialize for Term {
     }
 }
 
-
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
         .expect("range regex")
@@ -152,8 +151,8 @@ pub fn is_placeholder(raw: &str) -> bool {
 /// Parses one target cell.
 ///
 /// ```
-/// let t = declx::values::parse_target("满意度不低于９０％");
-/// assert_eq!((t.metric.as_deref(), t.op, t.unit.as_deref()), (Some("满意度"), Some(">="), Some("%")));
+/// let t = declx::parse_target("满意度不低于９０％");
+/// assert_eq!((t.metric.as_deref(), t.op, t.unit.as_deref()), (Some("满意度"), Some(declx::Op::Ge), Some("%")));
 /// assert_eq!(t.value.unwrap().to_string(), "90");
 /// ```
 pub fn parse_target(raw: &str) -> Target {
@@ -260,8 +259,7 @@ static UNITS_BY_FIRST: LazyLock<HashMap<char, Vec<&'static str>>> = LazyLock::ne
 /// The comparator tables as chars, matched against a number's neighbours
 /// thousands of times per run (in table order: the first match wins).
 static COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> = LazyLock::new(|| as_chars(COMPARATORS));
-static TRAILING_COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> =
-    LazyLock::new(|| as_chars(TRAILING_COMPARATORS));
+static TRAILING_COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> = LazyLock::new(|| as_chars(TRAILING_COMPARATORS));
 
 fn as_chars(table: &[(&str, Op)]) -> Vec<(Vec<char>, Op)> {
     table.iter().map(|(w, sym)| (w.chars().collect(), *sym)).collect()
@@ -333,7 +331,7 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
         if start > 1 && c[start - 1] == '-' && c[start - 2].is_ascii_digit() {
             continue;
         }
-        if end - start == 4 && matches!(c.get(end), Some('年' | '届')) {
+        if end - start == 4 && c.get(end).is_some_and(|x| vocab::YEAR_SUFFIXES.contains(x)) {
             continue;
         }
         let digits: String = c[start..end].iter().filter(|&&d| d != ',').collect();
@@ -389,7 +387,7 @@ mod tests {
     fn q(raw: &str) -> (Option<&'static str>, Option<String>, Option<String>, Option<String>) {
         let t = parse_target(raw);
         assert_eq!(t.kind, TargetKind::Quantitative, "{raw}");
-        (t.op, t.value.map(|v| v.to_string()), t.unit, t.metric)
+        (t.op.map(Op::as_str), t.value.map(|v| v.to_string()), t.unit, t.metric)
     }
 
     fn s(x: &str) -> Option<String> {
@@ -452,7 +450,7 @@ mod tests {
         assert_eq!(t.terms.len(), 2);
         assert_eq!(t.terms[0].metric.as_deref(), Some("公职人员统一学法考试参考率"));
         assert_eq!(t.terms[1].metric.as_deref(), Some("及格率"));
-        assert_eq!(t.terms[1].op, ">=");
+        assert_eq!(t.terms[1].op, Op::Ge);
         assert_eq!(t.metric.as_deref(), Some("公职人员统一学法考试参考率"));
     }
 
@@ -461,10 +459,10 @@ mod tests {
         let t = parse_target("良好以上");
         assert_eq!(
             (t.kind, t.grade, t.op),
-            (TargetKind::Qualitative, Some("良好"), Some(">="))
+            (TargetKind::Qualitative, Some("良好"), Some(Op::Ge))
         );
         let t = parse_target("优秀");
-        assert_eq!((t.grade, t.op), (Some("优秀"), Some("=")));
+        assert_eq!((t.grade, t.op), (Some("优秀"), Some(Op::Eq)));
         let t = parse_target("符合规范");
         assert_eq!((t.kind, t.grade), (TargetKind::Qualitative, None));
         let t = parse_target("项目运行良好，评估达标。");
@@ -477,11 +475,11 @@ mod tests {
     #[test]
     fn ranges() {
         let t = parse_target("90%-95%");
-        assert_eq!(t.op, Some("range"));
+        assert_eq!(t.op, Some(Op::Range));
         assert_eq!(t.min.unwrap().to_string(), "90");
         assert_eq!(t.max.unwrap().to_string(), "95");
         assert_eq!(t.unit.as_deref(), Some("%"));
         let t = parse_target("90～95%");
-        assert_eq!((t.op, t.unit.as_deref()), (Some("range"), Some("%")));
+        assert_eq!((t.op, t.unit.as_deref()), (Some(Op::Range), Some("%")));
     }
 }

@@ -7,10 +7,11 @@ mod tables;
 
 pub use fold::{clean_label, fold, half_width, label, split_paren};
 pub use tables::{
-    BUDGET_BY_LEVEL, BUDGET_DEVELOPMENT, BUDGET_INCOME, BUDGET_SPEND, COST_CATEGORY, COST_WORD, FUNDS_PARTS,
-    FUNDS_TOTAL_LABELS, FUNDS_TOTAL_WORD, PROJECT_SPEND, REQUIRED_CATEGORIES, SATISFACTION_WORD,
-    AMOUNT_UNITS, COMPARATORS, GRADES, GRADE_PREFIXES, LEVEL_CHAR, LEVEL_NAMES, LEVEL_WORDS, NATURE_HEADER, PLACEHOLDERS,
-    PLAIN_VALUE_HEADER, TITLE_CHAR, TRAILING_COMPARATORS, UNITS,
+    AMOUNT_UNITS, BUDGET_BY_LEVEL, BUDGET_DEVELOPMENT, BUDGET_INCOME, BUDGET_SPEND, COMPARATORS, COST_CATEGORY,
+    COST_WORD, FILER_LABEL, FUNDS_PARTS, FUNDS_TOTAL_LABELS, FUNDS_TOTAL_WORD, GRADES, GRADE_PREFIXES, LEVEL_CHAR,
+    LEVEL_NAMES, LEVEL_WORDS, LIST_SEPARATOR, MONEY_UNITS, NATURE_HEADER, NOTE_PREFIXES, PLACEHOLDERS,
+    PLAIN_VALUE_HEADER, POINTS_CHAR, PROJECT_SPEND, REQUIRED_CATEGORIES, SATISFACTION_WORD, TITLE_CHAR,
+    TRAILING_COMPARATORS, UNITS, UNIT_LABEL, YEAR_OF_PATTERN, YEAR_PLAIN_PATTERN, YEAR_SUFFIXES, YEAR_WORD,
 };
 
 pub use crate::record::FormKind;
@@ -144,7 +145,7 @@ pub fn level_header(folded: &str) -> Option<usize> {
 pub fn category_base(folded: &str) -> &str {
     let (base, paren) = split_paren(folded);
     match paren {
-        Some(p) if p.ends_with('分') || p.ends_with('%') => base,
+        Some(p) if p.ends_with(POINTS_CHAR) || p.ends_with('%') => base,
         _ => folded,
     }
 }
@@ -203,7 +204,6 @@ pub fn block_hint(folded: &str) -> Option<ColumnKey> {
 pub fn is_plain_value_header(folded: &str) -> bool {
     PLAIN_VALUE_HEADERS.contains(&folded)
 }
-
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskField {
@@ -275,7 +275,9 @@ pub fn nature(folded: &str) -> Option<Nature> {
 /// Whether a value cell writes its own comparator (≥, 不低于, 以上 …).
 pub fn writes_comparator(raw: &str) -> bool {
     raw.chars().any(|c| COMPARATOR_MARKS.contains(c))
-        || COMPARATORS.iter().any(|(w, _)| w.chars().count() > 1 && raw.contains(w))
+        || COMPARATORS
+            .iter()
+            .any(|(w, _)| w.chars().count() > 1 && raw.contains(w))
         || TRAILING_COMPARATORS.iter().any(|(w, _)| raw.contains(w))
 }
 

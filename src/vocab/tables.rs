@@ -442,7 +442,13 @@ pub const MONEY_UNITS: &[&str] = &["亿元", "万元", "千元", "元"];
 
 /// Units an amount cell may carry after its number (`250万`, `95.2%`), and
 /// the unit each stands for.
-pub const AMOUNT_UNITS: &[(&str, &str)] = &[("万元", "万元"), ("亿元", "亿元"), ("元", "元"), ("万", "万元"), ("%", "%")];
+pub const AMOUNT_UNITS: &[(&str, &str)] = &[
+    ("万元", "万元"),
+    ("亿元", "亿元"),
+    ("元", "元"),
+    ("万", "万元"),
+    ("%", "%"),
+];
 
 /// Headers that only announce "amounts go here" in a budget table.
 pub(super) const AMOUNT_HEADERS: &[&str] = &["预算金额", "金额", "预算数", "资金", "金额(万元)", "预算金额(万元)"];
@@ -569,3 +575,22 @@ pub const SATISFACTION_WORD: &str = "满意度";
 /// Cost categories: a target there should be an upper bound.
 pub const COST_WORD: &str = "成本";
 pub const COST_CATEGORY: &str = "成本指标";
+
+/// A header field whose label ends so and whose value is a money unit
+/// (单位：万元) gives the budget's unit.
+pub const UNIT_LABEL: &str = "单位";
+/// 填报单位: the department of a form that names no other.
+pub const FILER_LABEL: &str = "填报单位";
+/// A subtitle line names the year: （2024年度）.
+pub const YEAR_WORD: &str = "年度";
+/// The declared year: `…年度` in the title or subtitle first, then `…年`.
+pub const YEAR_OF_PATTERN: &str = r"((?:19|20)\d{2})\s*年度";
+pub const YEAR_PLAIN_PATTERN: &str = r"((?:19|20)\d{2})\s*年";
+/// A four-digit number followed by one of these is a year, not a target.
+pub const YEAR_SUFFIXES: &[char] = &['年', '届'];
+/// Notes under or beside a table: never a shifted row.
+pub const NOTE_PREFIXES: &[&str] = &["注", "说明", "备注"];
+/// A category's weight is written in points: 产出指标(50分).
+pub const POINTS_CHAR: char = '分';
+/// Joins several ticked options.
+pub const LIST_SEPARATOR: &str = "、";

@@ -1,16 +1,21 @@
-//! Builds small forms as tab-separated text for tests.
-#![allow(dead_code)]
+//! Helpers shared by the test topics: reading forms from the corpus
+//! (`tests/forms/`), and looking into records.
 
 pub mod seed_form;
 
-use declx::read::{read_bytes, Format, Limits};
-use declx::record::Record;
+use declx::{read_bytes, Format, Limits, Record};
 use std::path::Path;
+
+/// The text of a corpus form, `tests/forms/<name>.txt`.
+pub fn form(name: &str) -> String {
+    let path = format!("tests/forms/{name}.txt");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
 
 /// Extracts the records of a tab-separated text form.
 pub fn records(text: &str) -> Vec<Record> {
     let grids = read_bytes(Path::new("t.txt"), Format::Text, text.as_bytes(), &Limits::default()).unwrap();
-    declx::form::extract(&grids[0], "t").unwrap()
+    declx::extract(&grids[0], "t").unwrap()
 }
 
 pub fn json(r: &Record) -> serde_json::Value {
@@ -30,14 +35,14 @@ pub fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
 
 /// Template labels are consumed as labels; every other cell must reappear.
 pub fn is_template_label(text: &str) -> bool {
-    use declx::vocab::{self, fold};
+    use declx::labels::{self, fold};
     let f = fold(text);
-    vocab::section(&f).is_some()
-        || vocab::field(&f).is_some()
-        || vocab::level_header(&f).is_some()
-        || vocab::column_key(&f).is_some()
-        || vocab::task_field(&f).is_some()
-        || vocab::is_amount_header(&f)
+    labels::section(&f).is_some()
+        || labels::field(&f).is_some()
+        || labels::level_header(&f).is_some()
+        || labels::column_key(&f).is_some()
+        || labels::task_field(&f).is_some()
+        || labels::is_amount_header(&f)
 }
 
 /// The keys of a record's indicator columns.

@@ -12,7 +12,11 @@ use std::str::FromStr;
 pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     // A header row names the 一级 column (perhaps spaced out: 一 级 指 标);
     // indicator rows, which often say 指标, seldom say 级.
-    if !row.cells.iter().any(|c| c.text.len() <= 60 && c.text.contains('级')) {
+    if !row
+        .cells
+        .iter()
+        .any(|c| c.text.len() <= 60 && c.text.contains(vocab::LEVEL_CHAR))
+    {
         return None;
     }
     let mut l1 = None;
@@ -34,7 +38,6 @@ pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     }
     (!pairs.is_empty()).then_some(pairs)
 }
-
 
 /// Whether a row is an indicator table header (一级指标 | 二级指标 | 三级指标 …).
 pub(crate) fn is_header_row(row: &Row) -> bool {
@@ -58,8 +61,8 @@ pub(super) fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
         if let Some(inner) = t.strip_suffix(close) {
             if let Some(i) = inner.rfind(open) {
                 let w = inner[i + open.len_utf8()..].trim();
-                let num = w.trim_end_matches('分').trim_end_matches('%').trim();
-                if w.ends_with('分') || w.ends_with('%') {
+                let num = w.trim_end_matches(vocab::POINTS_CHAR).trim_end_matches('%').trim();
+                if w.ends_with(vocab::POINTS_CHAR) || w.ends_with('%') {
                     if let Ok(d) = Decimal::from_str(num) {
                         return (inner[..i].trim().to_string(), Some(d));
                     }

@@ -191,68 +191,13 @@ fn open_unnamed_root(
 }
 
 fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
-    let [l1, l2, l3] = table.halves[half].levels;
-    let roots = &mut table.roots;
-    let h = &mut table.halves[half];
-    if let Some(t) = row.get(l1) {
-        claims.take(row, l1);
-        let (name, weight) = name_and_weight(t);
-        let keep = h.open.0.is_some_and(|i| roots[i].name == name);
-        if !keep {
-            h.open = (Some(find_or_push(roots, name, weight)), None);
-        }
-    }
-    if let Some(t) = row.get(l2) {
-        claims.take(row, l2);
-        let (name, weight) = name_and_weight(t);
-        let parent = match h.open.0 {
-            Some(p) => p,
-            None => {
-                let [l1_word, l2_word, _] = vocab::LEVEL_NAMES;
-                let detail = format!("{l2_word} {t:?} has no {l1_word} above it");
-                open_unnamed_root(roots, h, warnings, WarningCode::CategoryWithoutParent, row.at(l2), detail)
-            }
-        };
-        let siblings = roots[parent].children_mut();
-        let keep = h
-            .open
-            .1
-            .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
-        if !keep {
-            h.open.1 = Some(find_or_push(siblings, name, weight));
-        }
-    }
+    let l3 = table.halves[half].levels[2];
+    open_categories(row, half, table, claims, warnings);
     let Some(name) = row.get(l3) else { return };
     claims.take(row, l3);
-    let mut values = Values::default();
-    let mut nature = None;
-    let mut measure = None;
-    for c in &h.columns {
-        let target = if c.options.is_empty() {
-            let raw = row.get(c.col).unwrap_or_default();
-            if !raw.is_empty() {
-                claims.take(row, c.col);
-            }
-            match c.key {
-                ColumnKey::Nature => nature = Some((raw.to_string(), c.col)),
-                ColumnKey::MeasureUnit => measure = Some(raw.to_string()),
-                _ => {}
-            }
-            if c.key.is_numeric() {
-                // 实施期 and 年度 values are often the same text: parse it once.
-                let same = values.0.iter().find(|(k, t)| k.is_numeric() && t.raw == raw);
-                same.map_or_else(|| parse_target(raw), |(_, t)| t.clone())
-            } else if crate::value::is_placeholder(raw) {
-                Target::text(raw, TargetKind::Empty)
-            } else {
-                Target::text(raw, TargetKind::Qualitative)
-            }
-        } else {
-            ticked_option(row, &c.options, claims)
-        };
-        values.0.push((c.key.clone(), target));
-    }
-    apply_nature(&mut values, nature, measure, row, warnings);
+    let roots = &mut table.roots;
+    let h = &mut table.halves[half];
+    let values = row_values(row, &h.columns, claims, warnings);
     let parent = match h.open {
         (Some(p), Some(c)) => roots[p].children_mut()[c].children_mut(),
         (Some(p), None) => roots[p].children_mut(),
@@ -284,4 +229,75 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
         children: None,
         values: Some(values),
     });
+}
+
+/// The row's 一级 and 二级 cells open (or continue) categories of the tree.
+fn open_categories(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
+    let [l1, l2, _] = table.halves[half].levels;
+    let roots = &mut table.roots;
+    let h = &mut table.halves[half];
+    if let Some(t) = row.get(l1) {
+        claims.take(row, l1);
+        let (name, weight) = name_and_weight(t);
+        let keep = h.open.0.is_some_and(|i| roots[i].name == name);
+        if !keep {
+            h.open = (Some(find_or_push(roots, name, weight)), None);
+        }
+    }
+    if let Some(t) = row.get(l2) {
+        claims.take(row, l2);
+        let (name, weight) = name_and_weight(t);
+        let parent = match h.open.0 {
+            Some(p) => p,
+            None => {
+                let [l1_word, l2_word, _] = vocab::LEVEL_NAMES;
+                let detail = format!("{l2_word} {t:?} has no {l1_word} above it");
+                let code = WarningCode::CategoryWithoutParent;
+                open_unnamed_root(roots, h, warnings, code, row.at(l2), detail)
+            }
+        };
+        let siblings = roots[parent].children_mut();
+        let keep = h
+            .open
+            .1
+            .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
+        if !keep {
+            h.open.1 = Some(find_or_push(siblings, name, weight));
+        }
+    }
+}
+
+/// The values of an indicator row, one per value column, with 指标性质 and
+/// 度量单位 applied.
+fn row_values(row: &Row, columns: &[Column], claims: &mut Claims, warnings: &mut Warnings) -> Values {
+    let mut values = Values::default();
+    let mut nature = None;
+    let mut measure = None;
+    for c in columns {
+        let target = if c.options.is_empty() {
+            let raw = row.get(c.col).unwrap_or_default();
+            if !raw.is_empty() {
+                claims.take(row, c.col);
+            }
+            match c.key {
+                ColumnKey::Nature => nature = Some((raw.to_string(), c.col)),
+                ColumnKey::MeasureUnit => measure = Some(raw.to_string()),
+                _ => {}
+            }
+            if c.key.is_numeric() {
+                // 实施期 and 年度 values are often the same text: parse it once.
+                let same = values.0.iter().find(|(k, t)| k.is_numeric() && t.raw == raw);
+                same.map_or_else(|| parse_target(raw), |(_, t)| t.clone())
+            } else if crate::value::is_placeholder(raw) {
+                Target::text(raw, TargetKind::Empty)
+            } else {
+                Target::text(raw, TargetKind::Qualitative)
+            }
+        } else {
+            ticked_option(row, &c.options, claims)
+        };
+        values.0.push((c.key.clone(), target));
+    }
+    apply_nature(&mut values, nature, measure, row, warnings);
+    values
 }

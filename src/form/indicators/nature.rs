@@ -20,7 +20,7 @@ pub(super) fn ticked_option(row: &Row, options: &[(u32, String)], claims: &mut C
     if picked.is_empty() {
         Target::text("", TargetKind::Empty)
     } else {
-        Target::text(&picked.join("、"), TargetKind::Qualitative)
+        Target::text(&picked.join(vocab::LIST_SEPARATOR), TargetKind::Qualitative)
     }
 }
 

@@ -62,9 +62,7 @@ fn scan(bytes: &[u8], max_dense: u64) -> Result<NumberFormats, ErrorKind> {
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| cf.is_stream(n))
-        .ok_or_else(|| {
-            ErrorKind::Damaged("no Workbook stream (an encrypted workbook, or not a spreadsheet)".into())
-        })?;
+        .ok_or_else(|| ErrorKind::Damaged("no Workbook stream (an encrypted workbook, or not a spreadsheet)".into()))?;
     let mut stream = Vec::new();
     cf.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))
@@ -160,7 +158,10 @@ mod tests {
     #[test]
     fn far_apart_cells_are_refused() {
         let bytes = workbook(&[(0, 0, 0), (65_000, 60_000, 0)]);
-        assert!(scan(&bytes, MAX_DENSE_CELLS).unwrap_err().to_string().contains("spanned"));
+        assert!(scan(&bytes, MAX_DENSE_CELLS)
+            .unwrap_err()
+            .to_string()
+            .contains("spanned"));
     }
 
     #[test]

@@ -1,0 +1,16 @@
+//! declx's integration tests, one binary: each topic is a module, and
+//! `common` holds the helpers they share.
+
+mod common;
+
+mod batch;
+mod broken;
+mod cli;
+mod corpus;
+mod fixtures;
+mod page_breaks;
+mod robustness;
+mod schema;
+mod seed;
+mod variants;
+mod workbooks;
