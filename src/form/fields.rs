@@ -47,9 +47,9 @@ pub fn is_field_row(row: &Row) -> bool {
 
 /// `填报人：张三` → (填报人, 张三); the label must be short.
 pub fn colon_pair(text: &str) -> Option<(&str, &str)> {
-    let i = text.find([':', '：'])?;
+    let i = text.find(vocab::COLONS)?;
     let (label, rest) = text.split_at(i);
-    let value = rest.trim_start_matches([':', '：']).trim();
+    let value = rest.trim_start_matches(vocab::COLONS).trim();
     let label = label.trim();
     (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
 }

@@ -28,10 +28,10 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
         return Ok(None);
     }
     // Most cells asked are labels and prose: no digit, no amount.
-    if !raw.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if !raw.chars().any(|c| vocab::half_width(c).is_ascii_digit()) {
         return Err(());
     }
-    let folded: String = vocab::fold(raw).replace(['％'], "%");
+    let folded: String = vocab::fold(raw).replace(vocab::FULL_WIDTH_PERCENT, "%");
     let mut t = folded.as_str();
     let mut unit = None;
     for &(written, meant) in AMOUNT_UNITS {

@@ -118,28 +118,21 @@ impl Serialize for Term {
     }
 }
 
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$")
-        .expect("range regex")
-});
+static RANGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::RANGE_PATTERN).expect("range regex"));
 
 /// Cell text with full-width digits, signs and punctuation made ASCII, one
 /// char for one char, so positions map back onto the raw text.
 fn normalise(raw: &str) -> Vec<char> {
     raw.chars()
         .map(|c| match c {
-            '％' => '%',
-            '。' => '。',
+            vocab::FULL_WIDTH_PERCENT => '%',
             _ => vocab::half_width(c),
         })
         .collect()
 }
 
 fn is_clause_break(c: char) -> bool {
-    matches!(
-        c,
-        ',' | '，' | ';' | '；' | '。' | '、' | '!' | '?' | '！' | '？' | '\n' | ':' | '：'
-    )
+    vocab::CLAUSE_BREAKS.contains(&c)
 }
 
 /// Whether a cell is blank or a placeholder such as — or /.
@@ -163,9 +156,7 @@ pub fn parse_target(raw: &str) -> Target {
     let chars = normalise(raw);
     let norm: String = chars.iter().collect();
     let has_digit = chars.iter().any(char::is_ascii_digit);
-    let has_range_mark = chars
-        .iter()
-        .any(|c| matches!(c, '-' | '~' | '～' | '至' | '—' | '–' | '到'));
+    let has_range_mark = chars.iter().any(|c| vocab::RANGE_MARKS.contains(*c));
     if has_digit && has_range_mark {
         if let Some(t) = parse_range(raw, &norm) {
             return t;
@@ -197,7 +188,7 @@ pub fn parse_target(raw: &str) -> Target {
 
 /// `良好以上` → (良好, >=); a bare `优秀` → (优秀, =).
 fn grade_of(norm: &str) -> Option<(&'static str, Op)> {
-    let t = norm.trim().trim_end_matches(['。', '.', '!', '！']);
+    let t = norm.trim().trim_end_matches(vocab::SENTENCE_ENDS);
     let t = vocab::GRADE_PREFIXES
         .iter()
         .find_map(|p| t.strip_prefix(p))
@@ -278,7 +269,7 @@ fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
 /// Words between `from` and `to` (char positions in the raw text), trimmed of
 /// blanks and clause punctuation; None when nothing is left.
 fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
-    let trim = |c: &char| crate::grid::is_blank(*c) || is_clause_break(*c) || *c == '(' || *c == '（';
+    let trim = |c: &char| crate::grid::is_blank(*c) || is_clause_break(*c) || vocab::OPEN_PARENS.contains(c);
     let words = &raw[from.min(to)..to];
     let start = words.iter().position(|c| !trim(c))?;
     let end = words.iter().rposition(|c| !trim(c))? + 1;
@@ -360,7 +351,7 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
         let unit = unit_at(c, pos).map(|(_, n)| {
             let u: String = raw_chars[pos..pos + n].iter().collect();
             pos += n;
-            vocab::fold(&u).replace('％', "%")
+            vocab::fold(&u).replace(vocab::FULL_WIDTH_PERCENT, "%")
         });
         if let Some((word, sym)) = TRAILING_COMPARATOR_CHARS.iter().find(|(w, _)| c[pos..].starts_with(w)) {
             if op.is_none() {

@@ -594,3 +594,15 @@ pub const NOTE_PREFIXES: &[&str] = &["注", "说明", "备注"];
 pub const POINTS_CHAR: char = '分';
 /// Joins several ticked options.
 pub const LIST_SEPARATOR: &str = "、";
+
+/// Punctuation the value parser and the field reader split on.
+pub const FULL_WIDTH_PERCENT: char = '％';
+pub const CLAUSE_BREAKS: &[char] = &[',', '，', ';', '；', '。', '、', '!', '?', '！', '？', '\n', ':', '：'];
+pub const SENTENCE_ENDS: &[char] = &['。', '.', '!', '！'];
+pub const OPEN_PARENS: &[char] = &['(', '（'];
+pub const PAREN_PAIRS: [(char, char); 2] = [('（', '）'), ('(', ')')];
+pub const COLONS: [char; 2] = [':', '：'];
+/// Marks between the two numbers of a range (90%-95%, 90～95%).
+pub const RANGE_MARKS: &str = "-~～至—–到";
+/// A range target: prefix, first number and unit, a mark, second number and unit.
+pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$";

@@ -57,7 +57,7 @@ pub(super) fn is_subheader(row: &Row, header: &Row, first_l3: u32) -> bool {
 /// Name as written without a weight suffix, and the weight: 产出指标(50分).
 pub(super) fn name_and_weight(text: &str) -> (String, Option<Decimal>) {
     let t = text.trim();
-    for (open, close) in [('（', '）'), ('(', ')')] {
+    for (open, close) in vocab::PAREN_PAIRS {
         if let Some(inner) = t.strip_suffix(close) {
             if let Some(i) = inner.rfind(open) {
                 let w = inner[i + open.len_utf8()..].trim();
