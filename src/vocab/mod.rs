@@ -4,6 +4,7 @@
 
 mod fold;
 mod tables;
+mod units;
 
 pub use fold::{clean_label, fold, half_width, label, split_paren};
 pub use tables::{
@@ -11,8 +12,8 @@ pub use tables::{
     COST_CATEGORY, COST_WORD, FILER_LABEL, FULL_WIDTH_PERCENT, FUNDS_PARTS, FUNDS_TOTAL_LABELS, FUNDS_TOTAL_WORD,
     GRADES, GRADE_PREFIXES, LEVEL_CHAR, LEVEL_NAMES, LEVEL_WORDS, LIST_SEPARATOR, MONEY_UNITS, NATURE_HEADER,
     NOTE_PREFIXES, OPEN_PARENS, PAREN_PAIRS, PLACEHOLDERS, PLAIN_VALUE_HEADER, POINTS_CHAR, PROJECT_SPEND, RANGE_MARKS,
-    RANGE_PATTERN, REQUIRED_CATEGORIES, SATISFACTION_WORD, SENTENCE_ENDS, TITLE_CHAR, TRAILING_COMPARATORS, UNITS,
-    UNIT_LABEL, YEAR_OF_PATTERN, YEAR_PLAIN_PATTERN, YEAR_SUFFIXES, YEAR_WORD,
+    RANGE_PATTERN, REQUIRED_CATEGORIES, SATISFACTION_WORD, SENTENCE_ENDS, TITLE_CHAR, TRAILING_COMPARATORS, UNIT_LABEL,
+    YEAR_OF_PATTERN, YEAR_PLAIN_PATTERN, YEAR_SUFFIXES, YEAR_WORD,
 };
 
 pub use crate::record::FormKind;
@@ -20,6 +21,7 @@ use crate::value::{ColumnKey, Op};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::LazyLock;
 use tables::*;
+pub use units::UNITS;
 
 /// A label table indexed for exact lookups, which run for every cell. A
 /// label listed twice keeps its first entry, as a scan of the table would.
