@@ -70,6 +70,8 @@ codes! {
         MixedEncoding => "mixed_encoding",
         /// Readers: a quote that never closes; the text was split without quoting.
         UnbalancedQuote => "unbalanced_quote",
+        /// Readers: rows past the row limit were dropped.
+        RowsTruncated => "rows_truncated",
     }
 }
 

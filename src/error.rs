@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Encoding(String),
     /// The extension is not one declx reads.
     UnknownFormat,
+    /// A named pipe, device or socket: never read.
+    NotRegular,
     /// The bytes are another kind of file than the extension says.
     WrongKind {
         expected: &'static str,
@@ -121,6 +123,7 @@ impl ErrorKind {
             ErrorKind::Io(_) => "io",
             ErrorKind::Empty => "empty",
             ErrorKind::Encoding(_) => "encoding",
+            ErrorKind::NotRegular => "io",
             ErrorKind::UnknownFormat
             | ErrorKind::WrongKind { .. }
             | ErrorKind::Damaged(_)
@@ -155,6 +158,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Empty => write!(f, "empty file"),
             ErrorKind::Encoding(why) => write!(f, "not a text export: {why}"),
             ErrorKind::UnknownFormat => write!(f, "{WB}: not a format declx reads"),
+            ErrorKind::NotRegular => write!(f, "cannot read: not a regular file"),
             ErrorKind::WrongKind { expected, found } => write!(f, "{WB}: expected a {expected}, found {found}"),
             ErrorKind::Damaged(why) => write!(f, "{WB}: {why}"),
             ErrorKind::Encrypted => write!(f, "{WB}: password-protected workbook"),
@@ -174,7 +178,7 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.path.display())?;
+        write!(f, "{}", crate::pathtext::path_text(&self.0.path))?;
         if let Some(s) = &self.0.sheet {
             write!(f, " [sheet {s}]")?;
         }

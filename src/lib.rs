@@ -28,6 +28,7 @@ mod layout;
 // Without the `cli` feature the sinks are unused until a binding calls them.
 #[cfg_attr(not(feature = "cli"), allow(unused_imports, dead_code))]
 mod output;
+mod pathtext;
 mod pipeline;
 mod read;
 mod record;
@@ -40,13 +41,14 @@ pub use error::{Error, ErrorKind, Limit, Result};
 pub use form::{explain, extract, Claims, Part};
 pub use grid::{CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
 pub use inspect::render as inspect;
-pub use output::{to_line, FlatRow, RunReport};
+pub use output::{to_line, FlatFormat, FlatRow, RunReport};
 pub use pipeline::{extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
-pub use run::inputs::{collect as collect_inputs, Input, Shard, SkippedFile};
+pub use pathtext::path_text;
+pub use run::inputs::{collect as collect_inputs, Input, InputOptions, Shard, SkippedFile};
 #[cfg(feature = "cli")]
-pub use run::{run, Options};
+pub use run::{run, Options, RunError, RunOutcome, Stopped};
 pub use value::{parse_amount, parse_target, Amount, ColumnKey, Op, Target, TargetKind};
 
 /// The record types, for callers that walk a record.

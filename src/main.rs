@@ -1,7 +1,13 @@
 //! The `declx` command: parses arguments and calls the library; nothing else.
+//!
+//! Exit status: 0 every input gave a record; 2 some inputs failed (the
+//! others are written); 1 a usage or run-level error (named on stderr);
+//! 130 stopped by SIGINT/SIGTERM (what finished is written and reported);
+//! 141 the reader of standard output went away (quietly).
 
 use clap::{Args, Parser, Subcommand};
-use declx::{Limits, Options, Shard};
+use declx::{FlatFormat, Limits, Options, Shard, Stopped};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,11 +16,19 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+const EXIT_USAGE: u8 = 1;
+const EXIT_SOME_FAILED: u8 = 2;
+const EXIT_INTERRUPTED: u8 = 130;
+const EXIT_BROKEN_PIPE: u8 = 141;
+
 #[derive(Parser)]
 #[command(
     name = "declx",
     version,
-    about = "Budget performance target declaration forms (绩效目标申报表) → JSON"
+    about = "Budget performance target declaration forms (绩效目标申报表) → JSON",
+    after_help = "Exit status: 0 every input gave a record; 2 some inputs failed (the others are written); \
+                  1 usage or run-level error; 130 interrupted (what finished is written); \
+                  141 standard output closed."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -40,9 +54,15 @@ enum Command {
 struct ExtractArgs {
     #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Paths read from stdin (`-`) are separated by NUL, as `find -print0` writes them.
+    #[arg(long = "null", short = '0')]
+    null: bool,
     /// Write one JSON file per record plus _report.json here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Remove record files in --out that this run did not write (a shard: those its previous run wrote).
+    #[arg(long, requires = "out")]
+    clean: bool,
     /// Write all records as JSON Lines to this file (`-` for stdout).
     #[arg(long)]
     jsonl: Option<PathBuf>,
@@ -64,6 +84,9 @@ struct ExtractArgs {
     /// Most non-empty cells per sheet.
     #[arg(long, default_value_t = 2_000_000)]
     max_cells: usize,
+    /// Most non-empty rows per sheet or text file (later rows are dropped, with a warning).
+    #[arg(long, default_value_t = 100_000)]
+    max_rows: u32,
     /// Most merged regions per sheet.
     #[arg(long, default_value_t = 100_000)]
     max_spans: usize,
@@ -75,70 +98,116 @@ struct ExtractArgs {
     max_cell_kb: usize,
 }
 
-impl From<ExtractArgs> for Options {
-    fn from(a: ExtractArgs) -> Self {
-        Options {
-            inputs: a.paths,
-            out: a.out,
-            jsonl: a.jsonl,
-            flat: a.flat,
-            jobs: a.jobs,
-            shard: a.shard,
-            quiet: a.quiet,
-            limits: Limits {
-                max_file_bytes: a.max_file_mb << 20,
-                max_cells: a.max_cells,
-                max_spans: a.max_spans,
-                max_unzipped_bytes: a.max_unzipped_mb << 20,
-                max_cell_bytes: a.max_cell_kb << 10,
+impl ExtractArgs {
+    fn options(self) -> Result<Options, String> {
+        if self.out.is_none() && self.jsonl.is_none() && self.flat.is_none() {
+            return Err("nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE".into());
+        }
+        let flat = match self.flat {
+            Some(p) => match FlatFormat::of(&p) {
+                Some(f) => Some((p, f)),
+                None => return Err(format!("--flat {}: the file must end in .csv or .jsonl", p.display())),
             },
+            None => None,
+        };
+        Ok(Options {
+            inputs: self.paths,
+            null_separated: self.null,
+            out: self.out,
+            clean: self.clean,
+            jsonl: self.jsonl,
+            flat,
+            jobs: self.jobs,
+            shard: self.shard,
+            quiet: self.quiet,
+            limits: Limits {
+                max_file_bytes: self.max_file_mb << 20,
+                max_cells: self.max_cells,
+                max_spans: self.max_spans,
+                max_unzipped_bytes: self.max_unzipped_mb << 20,
+                max_cell_bytes: self.max_cell_kb << 10,
+                max_rows: self.max_rows,
+            },
+        })
+    }
+}
+
+/// Prints to stdout; a closed pipe ends the command quietly.
+fn print_out(text: &str) -> ExitCode {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_BROKEN_PIPE),
+        Err(e) => {
+            eprintln!("declx: error: cannot write to standard output: {e}");
+            ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
-fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Schema => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
-            );
-            ExitCode::SUCCESS
+fn extract(args: ExtractArgs) -> ExitCode {
+    let opts = match args.options() {
+        Ok(o) => o,
+        Err(why) => {
+            eprintln!("declx: {why}");
+            return ExitCode::from(EXIT_USAGE);
         }
+    };
+    let outcome = match declx::run(&opts) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("declx: error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if outcome.stopped == Some(Stopped::BrokenPipe) {
+        return ExitCode::from(EXIT_BROKEN_PIPE);
+    }
+    if !opts.quiet {
+        eprintln!("{}", outcome.report.summary());
+    }
+    if outcome.stale > 0 {
+        let out = opts.out.as_ref().map(|p| declx::path_text(p)).unwrap_or_default();
+        if outcome.removed > 0 {
+            eprintln!("declx: removed {} record file(s) in {out} that this run did not write", outcome.removed);
+        } else {
+            eprintln!(
+                "declx: warning: {} record file(s) in {out} were not written by this run (earlier runs); --clean removes them",
+                outcome.stale
+            );
+        }
+    }
+    if outcome.stopped == Some(Stopped::Signal) {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if outcome.report.totals.failed > 0 {
+        ExitCode::from(EXIT_SOME_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version print and succeed; anything else is a usage error.
+            let code = if e.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Schema => print_out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
+        )),
         Command::Inspect { path, sheet } => match declx::inspect(&path, sheet.as_deref(), &Limits::default()) {
-            Ok(text) => {
-                print!("{text}");
-                ExitCode::SUCCESS
-            }
+            Ok(text) => print_out(&text),
             Err(e) => {
                 eprintln!("declx: error: {e}");
-                ExitCode::from(2)
+                ExitCode::from(EXIT_SOME_FAILED)
             }
         },
-        Command::Extract(args) => {
-            if args.out.is_none() && args.jsonl.is_none() && args.flat.is_none() {
-                eprintln!("declx: nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE");
-                return ExitCode::from(1);
-            }
-            let opts = Options::from(args);
-            match declx::run(&opts) {
-                Ok(report) if report.totals.failed > 0 => {
-                    if !opts.quiet {
-                        eprintln!("{}", report.summary());
-                    }
-                    ExitCode::from(2)
-                }
-                Ok(report) => {
-                    if !opts.quiet {
-                        eprintln!("{}", report.summary());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("declx: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        Command::Extract(args) => extract(args),
     }
 }

@@ -52,7 +52,7 @@ fn bad_files_are_named_and_the_good_record_is_written() {
     assert_eq!(stdout.lines().count(), 1);
     let rec: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
     assert_eq!(rec["department"], "广州市天河区司法局");
-    assert!(out.join("广州市天河区司法局.json").is_file());
+    assert_eq!(record_files(&out), ["广州市天河区司法局"]);
     let report: serde_json::Value = serde_json::from_slice(&fs::read(out.join("_report.json")).unwrap()).unwrap();
     assert_eq!(report["totals"]["failed"], 2);
     assert_eq!(report["totals"]["records"], 1);
@@ -66,6 +66,24 @@ fn bad_files_are_named_and_the_good_record_is_written() {
     assert!(leftovers.is_empty());
 }
 
+/// The stems of the record files in a directory (names without their
+/// `_<hash>.json` suffix), sorted.
+pub fn record_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('_') && !n.starts_with('.'))
+        .map(|n| {
+            let stem = n.strip_suffix(".json").expect("a .json file");
+            let (stem, hash) = stem.rsplit_once('_').expect("a hash suffix");
+            assert_eq!(hash.len(), 8, "{n}");
+            stem.to_string()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn reruns_write_the_same_bytes() {
     let dir = tmp("rerun");
@@ -76,8 +94,16 @@ fn reruns_write_the_same_bytes() {
             .args(["extract", "seeds", "--out", out.to_str().unwrap(), "-q"])
             .assert()
             .success();
+        let names = record_files(&out);
+        assert_eq!(names, ["广州市天河区司法局"]);
+        let record = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| !p.ends_with("_report.json"))
+            .unwrap();
         (
-            fs::read(out.join("广州市天河区司法局.json")).unwrap(),
+            record.file_name().unwrap().to_owned(),
+            fs::read(&record).unwrap(),
             fs::read(out.join("_report.json")).unwrap(),
         )
     };
@@ -95,7 +121,14 @@ fn usage_errors_exit_1() {
         .unwrap()
         .args(["frobnicate"])
         .assert()
-        .code(2);
+        .code(1);
+    Command::cargo_bin("declx")
+        .unwrap()
+        .args(["extract", "seeds", "--flat", "x.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(".csv or .jsonl"));
+    Command::cargo_bin("declx").unwrap().args(["--help"]).assert().code(0);
 }
 
 #[test]

@@ -1,17 +1,22 @@
 //! `--out DIR`: one pretty JSON file per record, named from department,
-//! year and project, safe on every file system.
+//! year and project plus a short hash of where the record came from, safe on
+//! every file system. The files of a batch are written unsynced, flushed to
+//! disk together, then renamed into place.
 
-use super::atomic::write_atomic;
+use super::atomic::{sync_dir, sync_files, temp_path};
 use super::report::RunReport;
-use super::{PreparedRecord, RecordSink};
+use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::Record;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::io;
+use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The longest record file name, in bytes (file systems allow 255).
+pub const MAX_NAME_BYTES: usize = 200;
+
 /// A file name safe on Windows, macOS and Linux: no reserved characters,
-/// no trailing dots or spaces, at most 80 characters.
+/// no leading or trailing dots, spaces or underscores, no reserved device name.
 pub fn safe_name(s: &str) -> String {
     let mut out: String = s
         .chars()
@@ -20,7 +25,6 @@ pub fn safe_name(s: &str) -> String {
             c if c.is_control() || c.is_whitespace() => '_',
             c => c,
         })
-        .take(80)
         .collect();
     while out.ends_with(['.', '_']) {
         out.pop();
@@ -63,10 +67,12 @@ pub fn record_stem(r: &Record) -> String {
     safe_name(&parts.join("_"))
 }
 
-/// A short suffix that depends only on where the record came from.
-pub fn stable_suffix(r: &Record) -> String {
+/// A short suffix that depends only on where the record came from: its
+/// path below its input root (so `in`, `./in` and `/abs/in` agree, and so do
+/// shards), its sheet and its range.
+pub fn stable_suffix(r: &Record, rel: &str) -> String {
     let mut h = Sha256::new();
-    h.update(r.source.path.as_bytes());
+    h.update(rel.as_bytes());
     h.update([0]);
     h.update(r.source.sheet.as_deref().unwrap_or("").as_bytes());
     h.update([0]);
@@ -74,46 +80,95 @@ pub fn stable_suffix(r: &Record) -> String {
     h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Hands out record file names, adding a stable suffix on collision.
-#[derive(Default)]
-pub struct Namer {
-    taken: HashSet<String>,
-}
-
-impl Namer {
-    /// The name for a record known by its `record_stem` and `stable_suffix`.
-    pub fn name_for(&mut self, stem: &str, suffix: &str) -> String {
-        let mut name = format!("{stem}.json");
-        if !self.taken.insert(name.to_lowercase()) {
-            name = format!("{stem}_{suffix}.json");
-            let mut n = 2;
-            while !self.taken.insert(name.to_lowercase()) {
-                name = format!("{stem}_{suffix}_{n}.json");
-                n += 1;
-            }
-        }
-        name
+/// The record's file name: `<stem>_<suffix>.json`, at most
+/// `MAX_NAME_BYTES`, the stem cut on a character boundary.
+pub fn record_name(r: &Record, rel: &str) -> String {
+    let suffix = stable_suffix(r, rel);
+    let stem = record_stem(r);
+    let budget = MAX_NAME_BYTES - suffix.len() - "_.json".len();
+    let mut cut = stem.len().min(budget);
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
     }
+    let stem = stem[..cut].trim_end_matches(['.', '_']);
+    format!("{stem}_{suffix}.json")
 }
 
 /// Writes each record to its own file in a directory.
 pub struct FileSink {
-    pub dir: PathBuf,
-    pub namer: Namer,
+    dir: PathBuf,
+    /// This batch's files: temp name and final name.
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Names written by this run (lower case: some file systems fold case).
+    taken: HashSet<String>,
+}
+
+impl FileSink {
+    pub fn create(dir: &Path) -> Result<FileSink, OutputError> {
+        fs::create_dir_all(dir).map_err(|e| OutputError::new(dir, e))?;
+        Ok(FileSink {
+            dir: dir.to_path_buf(),
+            staged: Vec::new(),
+            taken: HashSet::new(),
+        })
+    }
 }
 
 impl RecordSink for FileSink {
-    fn record(&mut self, r: &mut PreparedRecord) -> io::Result<()> {
-        if let (Some(bytes), Some((stem, suffix))) = (&r.pretty, &r.name) {
-            let name = self.namer.name_for(stem, suffix);
-            write_atomic(&self.dir.join(&name), bytes)?;
-            r.report.file = Some(name);
+    fn record(&mut self, r: &mut PreparedRecord) -> OutputResult {
+        let (Some(bytes), Some(name)) = (&r.pretty, &r.name) else {
+            return Ok(());
+        };
+        // Two inputs can share a path below their roots (`a/x.txt` and
+        // `b/x.txt` given as roots): the second gets a number.
+        let mut name = name.clone();
+        let mut n = 2;
+        while !self.taken.insert(name.to_lowercase()) {
+            name = format!("{}_{n}.json", r.name.as_deref().unwrap_or_default().trim_end_matches(".json"));
+            n += 1;
         }
+        let tmp = temp_path(&self.dir);
+        if let Err(e) = fs::write(&tmp, bytes) {
+            let _ = fs::remove_file(&tmp);
+            return Err(OutputError::new(&self.dir.join(&name), e));
+        }
+        self.staged.push((tmp, self.dir.join(&name)));
+        r.report.file = Some(name);
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _: &RunReport) -> io::Result<()> {
-        Ok(())
+    /// One sync for the batch, then the renames, then the directory.
+    fn flush(&mut self) -> OutputResult {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let tmps: Vec<PathBuf> = self.staged.iter().map(|(t, _)| t.clone()).collect();
+        sync_files(&self.dir, &tmps).map_err(|e| OutputError::new(&self.dir, e))?;
+        for (tmp, target) in std::mem::take(&mut self.staged) {
+            if let Err(e) = fs::rename(&tmp, &target) {
+                let _ = fs::remove_file(&tmp);
+                return Err(OutputError::new(&target, e));
+            }
+        }
+        sync_dir(&self.dir).map_err(|e| OutputError::new(&self.dir, e))
+    }
+
+    fn finish(mut self: Box<Self>, _: &RunReport) -> OutputResult {
+        self.flush()
+    }
+
+    fn abort(self: Box<Self>, _: &RunReport) {
+        for (tmp, _) in &self.staged {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+impl Drop for FileSink {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.staged {
+            let _ = fs::remove_file(tmp);
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::atomic::PendingFile;
 use super::report::RunReport;
-use super::{PreparedRecord, RecordSink};
+use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::{ColumnKey, IndicatorNode, Record, Target};
 use serde::Serialize;
 use std::fs::File;
@@ -138,21 +138,39 @@ pub fn rows(r: &Record) -> Vec<FlatRow> {
     out
 }
 
+/// The two shapes of the flat table, chosen by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlatFormat {
+    /// `.csv`: UTF-8 with BOM, so Excel opens it right; DuckDB and pandas read it too.
+    Csv,
+    /// `.jsonl`, `.ndjson`: one JSON object per row.
+    Jsonl,
+}
+
+impl FlatFormat {
+    /// The format a file name asks for; `None` for any other extension.
+    pub fn of(path: &Path) -> Option<FlatFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(FlatFormat::Csv),
+            "jsonl" | "ndjson" => Some(FlatFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
 impl FlatWriter {
-    /// Writes to `path`, in the format the final name `named` asks for.
-    fn create(path: &Path, named: &Path) -> io::Result<FlatWriter> {
-        let is_csv = named
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    /// Writes to `path` in `format`.
+    fn create(path: &Path, format: FlatFormat) -> io::Result<FlatWriter> {
         let mut file = BufWriter::new(File::create(path)?);
-        if is_csv {
-            file.write_all("\u{feff}".as_bytes())?;
-            let mut w = csv::WriterBuilder::new().from_writer(file);
-            w.write_record(header())?;
-            Ok(FlatWriter::Csv(Box::new(w)))
-        } else {
-            Ok(FlatWriter::Jsonl(file))
+        match format {
+            FlatFormat::Csv => {
+                file.write_all("\u{feff}".as_bytes())?;
+                let mut w = csv::WriterBuilder::new().from_writer(file);
+                w.write_record(header())?;
+                Ok(FlatWriter::Csv(Box::new(w)))
+            }
+            FlatFormat::Jsonl => Ok(FlatWriter::Jsonl(file)),
         }
     }
 
@@ -205,28 +223,42 @@ pub struct FlatSink {
 }
 
 impl FlatSink {
-    pub fn create(target: &Path) -> io::Result<FlatSink> {
+    pub fn create(target: &Path, format: FlatFormat) -> Result<FlatSink, OutputError> {
         let pending = PendingFile::new(target);
-        let writer = FlatWriter::create(&pending.path, target)?;
+        let writer = FlatWriter::create(&pending.path, format).map_err(|e| {
+            let _ = std::fs::remove_file(&pending.path);
+            OutputError::new(target, e)
+        })?;
         Ok(FlatSink { writer, pending })
     }
 }
 
 impl RecordSink for FlatSink {
-    fn record(&mut self, r: &mut PreparedRecord) -> io::Result<()> {
+    fn record(&mut self, r: &mut PreparedRecord) -> OutputResult {
         match &r.record {
-            Some(record) => self.writer.write(record),
+            Some(record) => self
+                .writer
+                .write(record)
+                .map_err(|e| OutputError::new(&self.pending.target, e)),
             None => Ok(()),
         }
     }
 
-    fn finish(self: Box<Self>, _: &RunReport) -> io::Result<()> {
-        match self.writer.finish() {
-            Ok(()) => self.pending.commit(),
+    fn finish(self: Box<Self>, _: &RunReport) -> OutputResult {
+        let FlatSink { writer, pending } = *self;
+        let target = pending.target.clone();
+        match writer.finish() {
+            Ok(()) => pending.commit().map_err(|e| OutputError::new(&target, e)),
             Err(e) => {
-                self.pending.abandon();
-                Err(e)
+                pending.abandon();
+                Err(OutputError::new(&target, e))
             }
         }
+    }
+
+    fn abort(self: Box<Self>, _: &RunReport) {
+        let FlatSink { writer, pending } = *self;
+        drop(writer);
+        pending.abandon();
     }
 }

@@ -8,21 +8,26 @@ mod flat;
 mod jsonl;
 mod report;
 
-pub use files::{record_stem, stable_suffix, FileSink, Namer};
-pub use flat::{FlatRow, FlatSink};
+pub use files::{record_name, FileSink};
+pub use flat::{FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
-pub use report::{InputReport, RecordReport, ReportSink, RunReport, SkippedSheet, Totals};
+pub use report::{
+    report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet,
+};
 
+use crate::pathtext::path_text;
 use crate::record::Record;
 use serde::Serialize;
+use std::fmt;
 use std::io;
+use std::path::Path;
 
 /// What the sinks need of one record, made on the worker thread so the
 /// record itself is dropped there (freeing across threads was costly).
 pub struct PreparedRecord {
     pub report: RecordReport,
-    /// `record_stem` and `stable_suffix`, for the file name under `--out`.
-    pub name: Option<(String, String)>,
+    /// The record's file name under `--out`.
+    pub name: Option<String>,
     /// Pretty JSON, for `--out`.
     pub pretty: Option<Vec<u8>>,
     /// One line, for `--jsonl`.
@@ -31,17 +36,62 @@ pub struct PreparedRecord {
     pub record: Option<Record>,
 }
 
-/// One destination of records. Records arrive in input order; `finish`
-/// completes the output once the run's report is final.
-pub trait RecordSink {
-    fn record(&mut self, r: &mut PreparedRecord) -> io::Result<()>;
+/// A write that failed, naming the file.
+#[derive(Debug)]
+pub struct OutputError {
+    pub path: String,
+    pub source: io::Error,
+}
 
-    /// Called after each batch of inputs.
-    fn flush(&mut self) -> io::Result<()> {
+impl OutputError {
+    pub fn new(path: &Path, source: io::Error) -> Self {
+        OutputError {
+            path: path_text(path),
+            source,
+        }
+    }
+
+    /// The reader of a pipe went away (`declx … --jsonl - | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        self.source.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write {}: {}", self.path, self.source)
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+pub type OutputResult = Result<(), OutputError>;
+
+/// One destination of records. Records arrive in input order, each input's
+/// report after its records; `flush` ends a batch; `finish` completes the
+/// output once the run's report is final; `abort` removes what is not
+/// complete (an interrupted run, a closed pipe, a write error elsewhere).
+pub trait RecordSink {
+    fn record(&mut self, r: &mut PreparedRecord) -> OutputResult;
+
+    fn input(&mut self, _report: &InputReport) -> OutputResult {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, report: &RunReport) -> io::Result<()>;
+    /// Called after each batch of inputs.
+    fn flush(&mut self) -> OutputResult {
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, report: &RunReport) -> OutputResult;
+
+    /// Leaves no temp file behind; what was complete stays. The report sink
+    /// still writes the report of what finished.
+    fn abort(self: Box<Self>, report: &RunReport);
 }
 
 pub fn to_pretty(r: &impl Serialize) -> Vec<u8> {

@@ -2,13 +2,14 @@
 //! skipped sheets, or the error that stopped it), as `_report.json` and as a
 //! one-screen summary on stderr.
 
-use super::atomic::write_atomic;
-use super::{PreparedRecord, RecordSink};
+use super::atomic::{temp_path, PendingFile};
+use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::{FormKind, Record};
 pub use crate::run::inputs::SkippedFile;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The outcome of one input, as listed in `_report.json`.
@@ -33,7 +34,7 @@ pub struct RecordReport {
     pub form: FormKind,
     pub department: Option<String>,
     pub year: Option<i32>,
-    pub warnings: std::collections::BTreeMap<&'static str, usize>,
+    pub warnings: BTreeMap<&'static str, usize>,
     pub unmapped: usize,
 }
 
@@ -53,20 +54,26 @@ pub struct Totals {
     pub skipped_files: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// What a run did, kept as counts so memory does not grow with the number
+/// of inputs: each input's entry goes to the report file as it is made.
+#[derive(Debug, Clone, Default)]
 pub struct RunReport {
     pub declx_version: &'static str,
     pub totals: Totals,
-    pub inputs: Vec<InputReport>,
     pub skipped: Vec<SkippedFile>,
+    /// The run stopped early (a signal, a closed pipe, a write error): only
+    /// the inputs listed finished.
+    pub interrupted: bool,
+    /// Warnings and errors by code, for the summary.
+    pub warnings_by_code: BTreeMap<&'static str, usize>,
+    pub errors_by_code: BTreeMap<&'static str, usize>,
     /// Wall time; kept out of `_report.json` so reruns write the same bytes.
-    #[serde(skip)]
     pub seconds: f64,
 }
 
 impl RecordReport {
     pub fn of(r: &Record, file: Option<String>) -> Self {
-        let mut warnings = std::collections::BTreeMap::new();
+        let mut warnings = BTreeMap::new();
         for w in &r.warnings {
             *warnings.entry(w.code.as_str()).or_insert(0) += 1;
         }
@@ -83,6 +90,33 @@ impl RecordReport {
 }
 
 impl RunReport {
+    pub fn new() -> Self {
+        RunReport {
+            declx_version: env!("CARGO_PKG_VERSION"),
+            ..RunReport::default()
+        }
+    }
+
+    /// Counts one input's outcome.
+    pub fn add(&mut self, input: &InputReport) {
+        let t = &mut self.totals;
+        t.inputs += 1;
+        match input.error_code {
+            Some(code) => {
+                t.failed += 1;
+                *self.errors_by_code.entry(code).or_insert(0) += 1;
+            }
+            None => t.ok += 1,
+        }
+        for r in &input.records {
+            t.records += 1;
+            for (code, n) in &r.warnings {
+                t.warnings += n;
+                *self.warnings_by_code.entry(code).or_insert(0) += n;
+            }
+        }
+    }
+
     /// A one-screen summary for stderr: totals, warnings and errors by code.
     pub fn summary(&self) -> String {
         let t = &self.totals;
@@ -90,44 +124,146 @@ impl RunReport {
             "declx: {} input(s): {} ok, {} failed, {} skipped; {} record(s), {} warning(s) in {:.2}s",
             t.inputs, t.ok, t.failed, t.skipped_files, t.records, t.warnings, self.seconds
         );
-        let mut warnings: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
-        for i in &self.inputs {
-            for r in &i.records {
-                for (code, n) in &r.warnings {
-                    *warnings.entry(code).or_insert(0) += n;
-                }
-            }
-            if let Some(code) = i.error_code {
-                *errors.entry(code).or_insert(0) += 1;
-            }
+        if self.interrupted {
+            out.push_str(" (interrupted: the inputs not listed were not read)");
         }
         let line = |m: &BTreeMap<&str, usize>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
-        if !warnings.is_empty() {
-            out.push_str(&format!("\n  warnings: {}", line(&warnings)));
+        if !self.warnings_by_code.is_empty() {
+            out.push_str(&format!("\n  warnings: {}", line(&self.warnings_by_code)));
         }
-        if !errors.is_empty() {
-            out.push_str(&format!("\n  errors: {}", line(&errors)));
+        if !self.errors_by_code.is_empty() {
+            out.push_str(&format!("\n  errors: {}", line(&self.errors_by_code)));
         }
         out
     }
 }
 
-pub fn report_path(out: &Path) -> PathBuf {
-    out.join("_report.json")
+/// The report's file name: `_report.json`, or `_report.K-of-N.json` for
+/// shard K of N, so shards written into one directory keep every report.
+pub fn report_name(shard: Option<(u64, u64)>) -> String {
+    match shard {
+        Some((k, n)) => format!("_report.{k}-of-{n}.json"),
+        None => "_report.json".to_string(),
+    }
 }
 
-/// Writes `_report.json` into `--out` when the run is over.
+/// Writes the run report into `--out`: each input's entry is appended to a
+/// temp file as it is made; at the end the report is assembled around them
+/// and renamed into place. The layout is serde_json's pretty one.
 pub struct ReportSink {
-    pub dir: PathBuf,
+    target: PathBuf,
+    entries: Option<(PathBuf, BufWriter<File>)>,
+    count: usize,
+}
+
+impl ReportSink {
+    pub fn create(target: &Path) -> Result<ReportSink, OutputError> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        let tmp = temp_path(dir);
+        let file = File::create(&tmp).map_err(|e| OutputError::new(target, e))?;
+        Ok(ReportSink {
+            target: target.to_path_buf(),
+            entries: Some((tmp, BufWriter::new(file))),
+            count: 0,
+        })
+    }
+
+    fn err(&self, e: io::Error) -> OutputError {
+        OutputError::new(&self.target, e)
+    }
+
+    /// The report file: header and totals, the entries, the skipped files.
+    fn write_report(&mut self, report: &RunReport) -> OutputResult {
+        let Some((entries_path, mut entries)) = self.entries.take() else {
+            return Ok(());
+        };
+        let result = (|| -> io::Result<()> {
+            entries.flush()?;
+            drop(entries);
+            let mut out = Vec::new();
+            out.extend_from_slice(b"{\n  \"declx_version\": ");
+            out.extend(serde_json::to_vec(report.declx_version)?);
+            out.extend_from_slice(b",\n  \"totals\": ");
+            out.extend(indented(&report.totals, 2)?);
+            out.extend_from_slice(b",\n  \"inputs\": ");
+            out.extend_from_slice(if self.count == 0 { b"[]" } else { b"[\n" });
+            let pending = PendingFile::new(&self.target);
+            let mut f = BufWriter::new(File::create(&pending.path)?);
+            f.write_all(&out)?;
+            io::copy(&mut File::open(&entries_path)?, &mut f)?;
+            out.clear();
+            if self.count > 0 {
+                out.extend_from_slice(b"\n  ]");
+            }
+            out.extend_from_slice(b",\n  \"skipped\": ");
+            out.extend(indented(&report.skipped, 2)?);
+            if report.interrupted {
+                out.extend_from_slice(b",\n  \"interrupted\": true");
+            }
+            out.extend_from_slice(b"\n}\n");
+            f.write_all(&out)?;
+            let file = f.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            drop(file);
+            pending.commit()
+        })();
+        let _ = std::fs::remove_file(&entries_path);
+        result.map_err(|e| self.err(e))
+    }
+}
+
+/// A value pretty-printed as serde_json would inside an object nested
+/// `depth` levels deep (its lines after the first indented by that much).
+fn indented(v: &impl Serialize, depth: usize) -> io::Result<Vec<u8>> {
+    let text = serde_json::to_vec_pretty(v)?;
+    let pad = " ".repeat(depth);
+    let mut out = Vec::with_capacity(text.len());
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend_from_slice(pad.as_bytes());
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
 }
 
 impl RecordSink for ReportSink {
-    fn record(&mut self, _: &mut PreparedRecord) -> io::Result<()> {
+    fn record(&mut self, _: &mut PreparedRecord) -> OutputResult {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, report: &RunReport) -> io::Result<()> {
-        write_atomic(&report_path(&self.dir), &super::to_pretty(report))
+    fn input(&mut self, input: &InputReport) -> OutputResult {
+        let bytes = indented(input, 4).map_err(|e| self.err(e))?;
+        let first = self.count == 0;
+        self.count += 1;
+        let Some((_, w)) = self.entries.as_mut() else {
+            return Ok(());
+        };
+        let result = (|| {
+            if !first {
+                w.write_all(b",\n")?;
+            }
+            w.write_all(b"    ")?;
+            w.write_all(&bytes)
+        })();
+        result.map_err(|e| self.err(e))
+    }
+
+    fn finish(mut self: Box<Self>, report: &RunReport) -> OutputResult {
+        self.write_report(report)
+    }
+
+    /// The report of what finished is still written.
+    fn abort(mut self: Box<Self>, report: &RunReport) {
+        let _ = self.write_report(report);
+    }
+}
+
+impl Drop for ReportSink {
+    fn drop(&mut self) {
+        if let Some((path, _)) = self.entries.take() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }

@@ -37,6 +37,9 @@ pub struct Limits {
     pub max_cell_bytes: usize,
     /// Largest total uncompressed size of a zip-based workbook.
     pub max_unzipped_bytes: u64,
+    /// Most rows read from one sheet or text file; later rows are dropped
+    /// with a `rows_truncated` warning (a form has hundreds).
+    pub max_rows: u32,
 }
 
 impl Default for Limits {
@@ -47,6 +50,7 @@ impl Default for Limits {
             max_spans: 100_000,
             max_cell_bytes: 1 << 20,
             max_unzipped_bytes: 1 << 30,
+            max_rows: 100_000,
         }
     }
 }
@@ -58,19 +62,27 @@ pub trait SheetReader {
 }
 
 /// Reads a file of a known format into grids, with `source` filled in.
+/// Only a regular file is read, and never more than the size limit, whatever
+/// its metadata says (`/proc` files and devices report a size of 0).
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
-    let format = Format::from_path(path).ok_or_else(|| Error::new(path, ErrorKind::UnknownFormat))?;
-    if meta.len() > limits.max_file_bytes {
-        let e = ErrorKind::limit(
-            "bytes in the file",
-            meta.len(),
-            limits.max_file_bytes,
-            Some("--max-file-mb"),
-        );
-        return Err(Error::new(path, e));
+    let err = |kind: ErrorKind| Error::new(path, kind);
+    let format = Format::from_path(path).ok_or_else(|| err(ErrorKind::UnknownFormat))?;
+    let file = std::fs::File::open(path).map_err(|e| err(ErrorKind::Io(e)))?;
+    let meta = file.metadata().map_err(|e| err(ErrorKind::Io(e)))?;
+    if !meta.is_file() {
+        return Err(err(ErrorKind::NotRegular));
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::new(path, ErrorKind::Io(e)))?;
+    let max = limits.max_file_bytes;
+    let too_big = |found| err(ErrorKind::limit("bytes in the file", found, max, Some("--max-file-mb")));
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, max + 1), &mut bytes)
+        .map_err(|e| err(ErrorKind::Io(e)))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
     read_bytes(path, format, &bytes, limits)
 }
 
@@ -84,7 +96,7 @@ pub fn read_bytes(path: &Path, format: Format, bytes: &[u8], limits: &Limits) ->
         _ => WorkbookReader(format).read(path, bytes, limits)?,
     };
     for g in &mut grids {
-        g.source.path = path.display().to_string();
+        g.source.path = crate::pathtext::path_text(path);
         g.source.sha256.clone_from(&sha);
     }
     Ok(grids)

@@ -11,6 +11,11 @@ pub(super) struct CellSink<'l> {
     builder: GridBuilder,
     cells: usize,
     limits: &'l Limits,
+    /// Non-empty rows met, and the last one's index.
+    rows: u32,
+    last_row: Option<u32>,
+    /// Rows past `max_rows` non-empty ones were dropped.
+    rows_cut: bool,
     /// Oddities met while reading: they become record warnings.
     pub notes: Vec<Warning>,
 }
@@ -21,13 +26,36 @@ impl<'l> CellSink<'l> {
             builder: GridBuilder::default(),
             cells: 0,
             limits,
+            rows: 0,
+            last_row: None,
+            rows_cut: false,
             notes: Vec::new(),
         }
+    }
+
+    /// Whether the row limit was reached: later rows are dropped.
+    pub fn full(&self) -> bool {
+        self.rows_cut
     }
 
     /// Adds a cell; text longer than the limit is cut with a warning.
     pub fn push(&mut self, row: u32, col: u32, text: &str) -> Result<(), ErrorKind> {
         if text.trim().is_empty() {
+            return Ok(());
+        }
+        if self.last_row != Some(row) && !self.rows_cut {
+            self.last_row = Some(row);
+            self.rows += 1;
+            if self.rows > self.limits.max_rows {
+                self.rows_cut = true;
+                self.notes.push(Warning::new(
+                    WarningCode::RowsTruncated,
+                    Some(CellRef::new(row, col)),
+                    format!("rows from {} on dropped: above {} rows (--max-rows)", row + 1, self.limits.max_rows),
+                ));
+            }
+        }
+        if self.rows_cut {
             return Ok(());
         }
         self.cells += 1;

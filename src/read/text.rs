@@ -147,6 +147,9 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> R
         for (i, line) in text.split(breaks).enumerate() {
             let row = u32::try_from(i).map_err(|_| ErrorKind::Encoding("too many lines".into()))?;
             push_record(&mut sink, row, line.trim_end_matches('\r').split(delimiter as char))?;
+            if sink.full() {
+                break;
+            }
         }
         return Ok(sink.into_parts());
     }
@@ -164,6 +167,9 @@ fn split_records(text: &str, delimiter: u8, quoting: bool, limits: &Limits) -> R
             // a spreadsheet row is the line where the record's text starts.
             let start = record.position().map_or(0, |p| p.byte() as usize);
             push_record(&mut sink, lines.row_of(start), record.iter())?;
+            if sink.full() {
+                break;
+            }
         }
         // A rare huge export should not stay resident with the thread.
         if reader.get_ref().get_ref().capacity() > 4 << 20 {

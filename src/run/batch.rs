@@ -3,9 +3,11 @@
 
 use super::inputs::Input;
 use super::options::Options;
+use super::stop;
 use crate::error::{Error, ErrorKind};
 use crate::output::{self, PreparedRecord, RecordReport};
 use crate::FileOutcome;
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -14,23 +16,24 @@ use std::path::Path;
 /// files and the output in input order, whatever the number of jobs.
 pub(super) const CHUNK: usize = 256;
 
+/// One file's records with their serialised forms; `None` when the run was
+/// stopped before the file was read.
+pub(super) type Outcome = Option<Result<Prepared, Error>>;
+
 /// One file's records with their serialised forms.
 pub(super) struct Prepared {
     pub records: Vec<PreparedRecord>,
     pub skipped_sheets: Vec<(String, String)>,
 }
 
-fn prepare(path: &Path, opts: &Options) -> Result<Prepared, Error> {
-    let outcome = extract_guarded(path, &opts.limits)?;
+fn prepare(input: &Input, opts: &Options) -> Result<Prepared, Error> {
+    let outcome = extract_guarded(&input.path, &opts.limits)?;
     let records = outcome
         .records
         .into_iter()
         .map(|r| PreparedRecord {
             report: RecordReport::of(&r, None),
-            name: opts
-                .out
-                .as_ref()
-                .map(|_| (output::record_stem(&r), output::stable_suffix(&r))),
+            name: opts.out.as_ref().map(|_| output::record_name(&r, &input.rel)),
             pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
             line: opts.jsonl.as_ref().map(|_| output::to_line(&r)),
             record: opts.flat.as_ref().map(|_| r),
@@ -58,12 +61,27 @@ fn extract_guarded(path: &Path, limits: &crate::Limits) -> Result<FileOutcome, E
 }
 
 /// Starts extracting a batch on the pool; the handle gives the results in
-/// input order.
+/// input order. A file not started when the run is stopped is left unread.
 pub(super) fn extract_batch<'scope, 'env>(
     scope: &'scope std::thread::Scope<'scope, 'env>,
     pool: &'env rayon::ThreadPool,
     chunk: &'env [Input],
     opts: &'env Options,
-) -> std::thread::ScopedJoinHandle<'scope, Vec<Result<Prepared, Error>>> {
-    scope.spawn(move || pool.install(|| chunk.par_iter().map(|f| prepare(&f.path, opts)).collect()))
+    pb: &'env ProgressBar,
+) -> std::thread::ScopedJoinHandle<'scope, Vec<Outcome>> {
+    scope.spawn(move || {
+        pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|f| {
+                    if stop::requested() {
+                        return None;
+                    }
+                    let r = prepare(f, opts);
+                    pb.inc(1);
+                    Some(r)
+                })
+                .collect()
+        })
+    })
 }

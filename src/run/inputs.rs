@@ -1,16 +1,22 @@
-//! Which files a run reads: paths and directories walked in a stable order,
-//! lock files and other kinds skipped (and counted), and `--shard K/N`.
+//! Which files a run reads: paths and directories walked in a stable order
+//! (symlinks followed, loops cut by device and inode), only regular files
+//! read, each file once however it was named, lock files, other kinds and
+//! the run's own outputs skipped (and counted), and `--shard K/N`.
 
 use crate::grid::Format;
+use crate::pathtext::{escape_bytes, path_text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// One file to read, with its path relative to the root it was found under
-/// (what `--shard` hashes, so every machine splits an archive the same way).
+/// (what `--shard` hashes and record names use, so every machine and every
+/// shard names an archive's records the same way).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Input {
     pub path: PathBuf,
@@ -53,95 +59,212 @@ pub struct SkippedFile {
     pub reason: String,
 }
 
+/// How to read the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// Paths on standard input are separated by NUL (`find -print0`), not lines.
+    pub null_separated: bool,
+    /// Files and directories never read: the run's own outputs.
+    pub exclude: Vec<PathBuf>,
+}
+
 /// Files to read (sorted, each once) and files passed over with the reason.
-/// `stdin_paths` is used for a `-` argument.
+/// `stdin_paths` gives the bytes of a `-` argument's path list.
 pub fn collect(
     roots: &[PathBuf],
-    stdin_paths: impl FnOnce() -> io::Result<String>,
+    stdin_paths: impl FnOnce() -> io::Result<Vec<u8>>,
+    opts: &InputOptions,
 ) -> io::Result<(Vec<Input>, Vec<SkippedFile>)> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+    let mut walk = Walk {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        dirs: HashSet::new(),
+        exclude: opts.exclude.iter().filter_map(|p| fs::canonicalize(p).ok()).collect(),
+    };
     let mut stdin_paths = Some(stdin_paths);
     for root in roots {
         if root.as_os_str() == "-" {
-            let text = match stdin_paths.take() {
+            let bytes = match stdin_paths.take() {
                 Some(f) => f()?,
-                None => String::new(),
+                None => Vec::new(),
             };
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                let p = Path::new(line);
-                consider(p, &rel_name(p), &mut files, &mut skipped);
+            for p in split_path_list(&bytes, opts.null_separated) {
+                walk.root(&p);
             }
-        } else if root.is_dir() {
-            walk(root, root, &mut files, &mut skipped)?;
-        } else if !root.exists() {
-            // Named but missing: an error for that input, not a skip.
-            files.push(Input {
-                path: root.clone(),
-                rel: rel_name(root),
-            });
         } else {
-            consider(root, &rel_name(root), &mut files, &mut skipped);
+            walk.root(root);
         }
     }
+    let Walk {
+        mut files, skipped, ..
+    } = walk;
     files.sort();
-    files.dedup_by(|a, b| a.path == b.path);
+    // Each file once, however it was named (`in` and `./in`, a link).
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
     Ok((files, skipped))
 }
 
-fn rel_name(p: &Path) -> String {
-    p.file_name()
-        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+/// The paths of a list on standard input: lines (blank ones skipped, ends
+/// trimmed) or NUL-separated names taken exactly.
+fn split_path_list(bytes: &[u8], null_separated: bool) -> Vec<PathBuf> {
+    let sep = if null_separated { b'\0' } else { b'\n' };
+    bytes
+        .split(|&b| b == sep)
+        .map(|p| if null_separated { p } else { p.trim_ascii() })
+        .filter(|p| !p.is_empty())
+        .map(path_of_bytes)
+        .collect()
 }
 
-fn consider(path: &Path, rel: &str, files: &mut Vec<Input>, skipped: &mut Vec<SkippedFile>) {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let reason = if name.starts_with("~$") || name.starts_with(".~lock") {
-        Some("office lock file")
-    } else if Format::from_path(path).is_none() {
-        Some("not a format declx reads")
-    } else {
-        None
-    };
-    match reason {
-        Some(r) => skipped.push(SkippedFile {
-            path: path.display().to_string(),
-            reason: r.into(),
-        }),
-        None => files.push(Input {
-            path: path.to_path_buf(),
-            rel: rel.to_string(),
-        }),
-    }
+#[cfg(unix)]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(OsString::from_vec(b.to_vec()))
 }
 
-fn walk(root: &Path, dir: &Path, files: &mut Vec<Input>, skipped: &mut Vec<SkippedFile>) -> io::Result<()> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
+#[cfg(not(unix))]
+fn path_of_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(OsString::from(String::from_utf8_lossy(b).into_owned()))
+}
+
+struct Walk {
+    files: Vec<Input>,
+    skipped: Vec<SkippedFile>,
+    /// Directories walked, by (device, inode): a link back to an ancestor,
+    /// or a second way into one tree, is walked once.
+    dirs: HashSet<(u64, u64)>,
+    exclude: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn root(&mut self, root: &Path) {
+        match fs::metadata(root) {
+            Ok(m) if m.is_dir() => self.dir(root, root),
+            // Named but missing or unreadable: an error for that input, not a skip.
+            Err(_) => self.files.push(Input {
+                path: root.to_path_buf(),
+                rel: file_name_text(root),
+            }),
+            Ok(m) => self.consider(root, &file_name_text(root), &m),
         }
-        if p.is_dir() {
-            walk(root, &p, files, skipped)?;
+    }
+
+    fn skip(&mut self, path: &Path, reason: &str) {
+        self.skipped.push(SkippedFile {
+            path: path_text(path),
+            reason: reason.into(),
+        });
+    }
+
+    fn excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty()
+            && fs::canonicalize(path).is_ok_and(|c| self.exclude.iter().any(|e| c.starts_with(e)))
+    }
+
+    fn consider(&mut self, path: &Path, rel: &str, meta: &fs::Metadata) {
+        let name = path.file_name().map(file_name_bytes).unwrap_or_default();
+        if !meta.is_file() {
+            self.skip(path, not_regular(meta));
+        } else if name.starts_with(b"~$") || name.starts_with(b".~lock") {
+            self.skip(path, "office lock file");
+        } else if Format::from_path(path).is_none() {
+            self.skip(path, "not a format declx reads");
+        } else if self.excluded(path) {
+            self.skip(path, "an output of this run");
         } else {
-            let rel = p
-                .strip_prefix(root)
-                .map(|r| {
-                    r.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .unwrap_or_else(|_| rel_name(&p));
-            consider(&p, &rel, files, skipped);
+            self.files.push(Input {
+                path: path.to_path_buf(),
+                rel: rel.to_string(),
+            });
         }
     }
-    Ok(())
+
+    fn dir(&mut self, root: &Path, dir: &Path) {
+        if let Ok(m) = fs::metadata(dir) {
+            if !self.dirs.insert(dir_id(&m)) {
+                return;
+            }
+        }
+        if self.excluded(dir) {
+            return;
+        }
+        let Ok(entries) = fs::read_dir(dir) else {
+            self.skip(dir, "directory cannot be read");
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p.file_name().is_some_and(|n| file_name_bytes(n).starts_with(b"."));
+            if hidden {
+                continue;
+            }
+            // Links are followed; a dangling one is a file that cannot be read.
+            let Ok(meta) = fs::metadata(&p) else {
+                self.skip(&p, "broken link or unreadable entry");
+                continue;
+            };
+            if meta.is_dir() {
+                self.dir(root, &p);
+            } else {
+                let rel = p.strip_prefix(root).map_or_else(|_| file_name_text(&p), rel_text);
+                self.consider(&p, &rel, &meta);
+            }
+        }
+    }
+}
+
+/// A path below its root as text with `/` between components.
+fn rel_text(rel: &Path) -> String {
+    rel.components()
+        .map(|c| escape_bytes(&file_name_bytes(c.as_os_str())))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn file_name_text(p: &Path) -> String {
+    p.file_name().map_or_else(|| path_text(p), |n| escape_bytes(&file_name_bytes(n)))
+}
+
+#[cfg(unix)]
+fn file_name_bytes(n: &std::ffi::OsStr) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    n.as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn file_name_bytes(n: &std::ffi::OsStr) -> Vec<u8> {
+    n.to_string_lossy().into_owned().into_bytes()
+}
+
+#[cfg(unix)]
+fn dir_id(m: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn dir_id(_: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// Why a path that is not a directory is not read.
+fn not_regular(m: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "not a regular file (a named pipe)";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "not a regular file (a device)";
+        } else if t.is_socket() {
+            return "not a regular file (a socket)";
+        }
+    }
+    let _ = m;
+    "not a regular file"
 }
 
 #[cfg(test)]
@@ -162,5 +285,13 @@ mod tests {
         assert!(sizes.iter().all(|&c| c > 100), "{sizes:?}");
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn path_lists_split_on_lines_or_nul() {
+        let lines = split_path_list(b" a.txt \n\nb c.txt\r\n", false);
+        assert_eq!(lines, [PathBuf::from("a.txt"), PathBuf::from("b c.txt")]);
+        let nul = split_path_list(b"a\nb.txt\0 c.txt\0", true);
+        assert_eq!(nul, [PathBuf::from("a\nb.txt"), PathBuf::from(" c.txt")]);
     }
 }

@@ -11,4 +11,8 @@ mod runner;
 #[cfg(feature = "cli")]
 pub use options::Options;
 #[cfg(feature = "cli")]
-pub use runner::run;
+mod stale;
+#[cfg(feature = "cli")]
+mod stop;
+#[cfg(feature = "cli")]
+pub use runner::{run, RunError, RunOutcome, Stopped};

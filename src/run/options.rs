@@ -1,17 +1,22 @@
 //! What a batch run is asked to do: inputs, outputs, parallelism, limits.
 
 use super::inputs::Shard;
+use crate::output::FlatFormat;
 use crate::read::Limits;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub inputs: Vec<PathBuf>,
+    /// Paths on standard input (`-`) are NUL-separated.
+    pub null_separated: bool,
     pub out: Option<PathBuf>,
+    /// Remove files in `out` that this run did not write.
+    pub clean: bool,
     /// `-` for standard output.
     pub jsonl: Option<PathBuf>,
-    /// `.csv` or `.jsonl`: one row per 三级指标.
-    pub flat: Option<PathBuf>,
+    /// One row per 三级指标, as CSV or JSON Lines.
+    pub flat: Option<(PathBuf, FlatFormat)>,
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub quiet: bool,

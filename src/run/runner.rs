@@ -1,18 +1,73 @@
 //! A batch run: extract the inputs in parallel, hand records in input order
 //! to the sinks (files, JSON Lines, flat table, report) as they are made,
-//! and report every input's outcome.
+//! and report every input's outcome. A signal or a closed pipe stops it
+//! cleanly: no temp file is left, and the report lists what finished.
 
 use super::batch::{extract_batch, Prepared, CHUNK};
-use super::inputs::{self, Input};
-pub use super::options::Options;
+use super::inputs::{self, Input, InputOptions};
+use super::options::Options;
+use super::stale;
+use super::stop;
 use crate::error::Error;
 use crate::output::{
-    FileSink, FlatSink, InputReport, JsonlSink, Namer, RecordSink, ReportSink, RunReport, SkippedSheet, Totals,
+    report_name, FileSink, FlatSink, InputReport, JsonlSink, OutputError, RecordSink, ReportSink, RunReport,
+    SkippedSheet,
 };
+use crate::pathtext::path_text;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::fs;
-use std::io::{self, IsTerminal};
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{self, IsTerminal, Read};
+use std::path::PathBuf;
 use std::time::Instant;
+
+/// Why a run stopped before its last input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// SIGINT or SIGTERM.
+    Signal,
+    /// The reader of `--jsonl -` went away.
+    BrokenPipe,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub report: RunReport,
+    pub stopped: Option<Stopped>,
+    /// Files in `--out` this run did not write (earlier runs, removed
+    /// inputs), and how many of them `--clean` removed.
+    pub stale: usize,
+    pub removed: usize,
+}
+
+/// A run-level failure, naming the path it concerns.
+#[derive(Debug)]
+pub struct RunError {
+    pub what: String,
+    pub source: io::Error,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.what, self.source)
+    }
+}
+
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl From<OutputError> for RunError {
+    fn from(e: OutputError) -> Self {
+        RunError {
+            what: format!("cannot write {}", e.path),
+            source: e.source,
+        }
+    }
+}
 
 fn progress(total: usize, quiet: bool) -> ProgressBar {
     let pb = ProgressBar::new(total as u64);
@@ -20,92 +75,182 @@ fn progress(total: usize, quiet: bool) -> ProgressBar {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}  {per_sec}  ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb
 }
 
+/// The bar's message: records, failures, and a whole-number rate and ETA
+/// once a second has passed (earlier ones mislead).
+fn progress_message(report: &RunReport, pb: &ProgressBar, started: Instant) -> String {
+    let t = &report.totals;
+    let mut msg = format!("{} records, {} failed", t.records, t.failed);
+    let secs = started.elapsed().as_secs_f64();
+    if secs >= 1.0 {
+        let rate = pb.position() as f64 / secs;
+        let left = pb.length().unwrap_or(0).saturating_sub(pb.position());
+        msg.push_str(&format!("  {rate:.0}/s"));
+        if rate > 0.0 {
+            msg.push_str(&format!("  ETA {:.0}s", left as f64 / rate));
+        }
+    }
+    msg
+}
+
 /// The sinks the options ask for, in the order they are finished.
-fn sinks(opts: &Options) -> io::Result<Vec<Box<dyn RecordSink>>> {
+fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
     let mut sinks: Vec<Box<dyn RecordSink>> = Vec::new();
     if let Some(out) = &opts.out {
-        fs::create_dir_all(out)?;
-        sinks.push(Box::new(FileSink {
-            dir: out.clone(),
-            namer: Namer::default(),
-        }));
+        sinks.push(Box::new(FileSink::create(out)?));
     }
     if let Some(p) = &opts.jsonl {
         sinks.push(Box::new(JsonlSink::create(p)?));
     }
-    if let Some(p) = &opts.flat {
-        sinks.push(Box::new(FlatSink::create(p)?));
+    if let Some((p, format)) = &opts.flat {
+        sinks.push(Box::new(FlatSink::create(p, *format)?));
     }
     if let Some(out) = &opts.out {
-        sinks.push(Box::new(ReportSink { dir: out.clone() }));
+        let name = report_name(opts.shard.map(|s| (s.k, s.n)));
+        sinks.push(Box::new(ReportSink::create(&out.join(name))?));
     }
     Ok(sinks)
 }
 
-/// Runs a batch. Returns the report; the caller maps it to an exit code.
-pub fn run(opts: &Options) -> io::Result<RunReport> {
-    let started = Instant::now();
-    let (mut files, skipped) = inputs::collect(&opts.inputs, || {
-        let mut text = String::new();
-        io::Read::read_to_string(&mut io::stdin(), &mut text)?;
-        Ok(text)
+/// The inputs of the run: walked, deduplicated, the run's own outputs
+/// excluded, this shard's share.
+fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError> {
+    let mut exclude: Vec<PathBuf> = opts.out.iter().cloned().collect();
+    exclude.extend(opts.jsonl.iter().filter(|p| p.as_os_str() != "-").cloned());
+    exclude.extend(opts.flat.iter().map(|(p, _)| p.clone()));
+    let input_opts = InputOptions {
+        null_separated: opts.null_separated,
+        exclude,
+    };
+    let stdin = || {
+        let mut bytes = Vec::new();
+        io::stdin().read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let (mut files, skipped) = inputs::collect(&opts.inputs, stdin, &input_opts).map_err(|e| RunError {
+        what: "cannot read the list of inputs".into(),
+        source: e,
     })?;
     if let Some(shard) = opts.shard {
         files.retain(|f| shard.takes(&f.rel));
     }
+    report.totals.skipped_files = skipped.len();
+    report.skipped = skipped;
+    Ok(files)
+}
+
+/// Runs a batch. The caller maps the outcome to an exit code.
+pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
+    let started = Instant::now();
+    stop::install();
+    let mut report = RunReport::new();
+    let files = inputs(opts, &mut report)?;
+    let previous = stale::previous_names(opts);
     let mut sinks = sinks(opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
         .build()
-        .map_err(io::Error::other)?;
+        .map_err(|e| RunError {
+            what: "cannot start worker threads".into(),
+            source: io::Error::other(e),
+        })?;
     let pb = progress(files.len(), opts.quiet);
-    let mut totals = Totals {
-        inputs: files.len(),
-        skipped_files: skipped.len(),
-        ..Totals::default()
-    };
-    let mut reports = Vec::with_capacity(files.len());
+    let mut written: HashSet<String> = HashSet::new();
+    let mut stopped = None;
     // The workers extract batch k+1 while this thread writes batch k, in
     // input order: writing never leaves the workers idle.
-    std::thread::scope(|scope| -> io::Result<()> {
-        let extract = |chunk| extract_batch(scope, &pool, chunk, opts);
+    let result = std::thread::scope(|scope| -> Result<(), OutputError> {
+        let extract = |chunk| extract_batch(scope, &pool, chunk, opts, &pb);
         let mut chunks = files.chunks(CHUNK);
         let mut running = chunks.next().map(|c| (c, extract(c)));
         while let Some((chunk, handle)) = running.take() {
-            running = chunks.next().map(|c| (c, extract(c)));
+            if !stop::requested() {
+                running = chunks.next().map(|c| (c, extract(c)));
+            }
             let results = handle.join().expect("extraction threads catch panics per file");
             for (input, result) in chunk.iter().zip(results) {
-                pb.inc(1);
+                let Some(result) = result else { continue };
                 if let Err(e) = &result {
                     pb.suspend(|| eprintln!("declx: error: {e}"));
                 }
-                reports.push(write_outcome(input, result, &mut sinks, &mut totals)?);
+                let entry = write_outcome(input, result, &mut sinks, &mut written);
+                match entry {
+                    Ok(entry) => {
+                        report.add(&entry);
+                        for s in &mut sinks {
+                            s.input(&entry)?;
+                        }
+                    }
+                    Err(e) if e.is_broken_pipe() => {
+                        stopped = Some(Stopped::BrokenPipe);
+                        stop::request();
+                        return Ok(());
+                    }
+                    Err(e) => return Err(e),
+                }
+                pb.set_message(progress_message(&report, &pb, started));
             }
             for s in &mut sinks {
                 s.flush()?;
             }
-            pb.set_message(format!("{} records, {} failed", totals.records, totals.failed));
+            if stop::requested() {
+                stopped.get_or_insert(Stopped::Signal);
+                if let Some((_, h)) = running.take() {
+                    let _ = h.join();
+                }
+            }
         }
         Ok(())
-    })?;
+    });
     pb.finish_and_clear();
-    let report = RunReport {
-        declx_version: env!("CARGO_PKG_VERSION"),
-        totals,
-        inputs: reports,
-        skipped,
-        seconds: started.elapsed().as_secs_f64(),
-    };
-    for s in sinks {
-        s.finish(&report)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    match (result, stopped) {
+        (Err(e), _) => {
+            report.interrupted = true;
+            for s in sinks {
+                s.abort(&report);
+            }
+            Err(e.into())
+        }
+        (Ok(()), Some(why)) => {
+            report.interrupted = true;
+            for s in &mut sinks {
+                // Record files of the last batch are complete: keep them.
+                let _ = s.flush();
+            }
+            for s in sinks {
+                s.abort(&report);
+            }
+            Ok(RunOutcome {
+                report,
+                stopped: Some(why),
+                stale: 0,
+                removed: 0,
+            })
+        }
+        (Ok(()), None) => {
+            let mut sinks = sinks.into_iter();
+            for s in sinks.by_ref() {
+                if let Err(e) = s.finish(&report) {
+                    for rest in sinks {
+                        rest.abort(&report);
+                    }
+                    return Err(e.into());
+                }
+            }
+            let (stale, removed) = stale::sweep(opts, &written, previous.as_ref());
+            Ok(RunOutcome {
+                report,
+                stopped: None,
+                stale,
+                removed,
+            })
+        }
     }
-    Ok(report)
 }
 
 /// Hands one input's records to the sinks and makes its report entry.
@@ -113,10 +258,10 @@ fn write_outcome(
     input: &Input,
     result: Result<Prepared, Error>,
     sinks: &mut [Box<dyn RecordSink>],
-    totals: &mut Totals,
-) -> io::Result<InputReport> {
-    let mut report = InputReport {
-        path: input.path.display().to_string(),
+    written: &mut HashSet<String>,
+) -> Result<InputReport, OutputError> {
+    let mut entry = InputReport {
+        path: path_text(&input.path),
         outcome: "ok",
         records: Vec::new(),
         skipped_sheets: Vec::new(),
@@ -128,26 +273,25 @@ fn write_outcome(
             records,
             skipped_sheets,
         }) => {
-            totals.ok += 1;
             for mut r in records {
-                totals.records += 1;
-                totals.warnings += r.report.warnings.values().sum::<usize>();
                 for s in sinks.iter_mut() {
                     s.record(&mut r)?;
                 }
-                report.records.push(r.report);
+                if let Some(f) = &r.report.file {
+                    written.insert(f.clone());
+                }
+                entry.records.push(r.report);
             }
-            report.skipped_sheets = skipped_sheets
+            entry.skipped_sheets = skipped_sheets
                 .into_iter()
                 .map(|(sheet, reason)| SkippedSheet { sheet, reason })
                 .collect();
         }
         Err(e) => {
-            totals.failed += 1;
-            report.outcome = "error";
-            report.error_code = Some(e.code());
-            report.error = Some(e.to_string());
+            entry.outcome = "error";
+            entry.error_code = Some(e.code());
+            entry.error = Some(e.to_string());
         }
     }
-    Ok(report)
+    Ok(entry)
 }
