@@ -39,13 +39,13 @@ mod vocab;
 pub use diag::{CheckCode, Warning, WarningCode};
 pub use error::{Error, ErrorKind, Limit, Result};
 pub use form::{explain, extract, Claims, Part};
-pub use grid::{CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
+pub use grid::{column_name, CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
 pub use inspect::render as inspect;
 pub use output::{to_line, FlatFormat, FlatRow, RunReport};
+pub use pathtext::path_text;
 pub use pipeline::{extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
-pub use pathtext::path_text;
 pub use run::inputs::{collect as collect_inputs, Input, InputOptions, Shard, SkippedFile};
 #[cfg(feature = "cli")]
 pub use run::{run, Options, RunError, RunOutcome, Stopped};

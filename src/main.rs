@@ -169,7 +169,10 @@ fn extract(args: ExtractArgs) -> ExitCode {
     if outcome.stale > 0 {
         let out = opts.out.as_ref().map(|p| declx::path_text(p)).unwrap_or_default();
         if outcome.removed > 0 {
-            eprintln!("declx: removed {} record file(s) in {out} that this run did not write", outcome.removed);
+            eprintln!(
+                "declx: removed {} record file(s) in {out} that this run did not write",
+                outcome.removed
+            );
         } else {
             eprintln!(
                 "declx: warning: {} record file(s) in {out} were not written by this run (earlier runs); --clean removes them",

@@ -369,8 +369,8 @@ fn damaged_text_gives_an_error_or_a_record_with_warnings() {
     assert_eq!(r.department.as_deref(), Some("广州市天河区司法局"));
 }
 
-#[test]
-fn ods_with_a_far_away_cell_is_refused_before_allocating() {
+/// The seed ODS with `extra` rows appended to its first table.
+pub fn ods_with_rows(extra: &str) -> Vec<u8> {
     use std::io::{Read, Write};
     let bytes = std::fs::read("fixtures/seed_merged.ods").unwrap();
     let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -381,17 +381,42 @@ fn ods_with_a_far_away_cell_is_refused_before_allocating() {
         f.read_to_end(&mut data).unwrap();
         let name = f.name().unwrap().to_string();
         if name == "content.xml" {
-            let far = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>"#;
             data = String::from_utf8(data)
                 .unwrap()
-                .replacen("</table:table>", far, 1)
+                .replacen("</table:table>", &format!("{extra}</table:table>"), 1)
                 .into_bytes();
         }
         out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         out.write_all(&data).unwrap();
     }
-    let bytes = out.finish().unwrap().into_inner();
-    let e = read_bytes(Path::new("far.ods"), Format::Ods, &bytes, &limits()).unwrap_err();
-    assert_eq!(e.code(), "limit", "{e}");
-    assert!(e.to_string().contains("far.ods [sheet 部门整体绩效目标]"), "{e}");
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_with_a_far_away_cell_costs_one_cell() {
+    // One cell a million rows and 16,000 columns away: the grid holds it,
+    // nothing allocates the rectangle up to it.
+    let far = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#;
+    let bytes = ods_with_rows(far);
+    let grids = read_bytes(Path::new("far.ods"), Format::Ods, &bytes, &limits()).unwrap();
+    assert_eq!(grids[0].cell_count(), seed_cells().len() + 1);
+    let records = declx::extract(&grids[0], "far").unwrap();
+    assert_eq!(records[0].department.as_deref(), Some("广州市天河区司法局"));
+    let far_cell: Vec<_> = records[0].unmapped.iter().filter(|u| u.text == "x").collect();
+    assert_eq!(far_cell.len(), 1);
+    assert_eq!(
+        far_cell[0].cell,
+        format!("{}{}", declx::column_name(16000), 51 + 1_000_000 + 1)
+    );
+}
+
+#[test]
+fn ods_text_keeps_paragraphs_spaces_entities_and_drops_comments() {
+    let row = r#"<table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>a comment</text:p></office:annotation><text:p>甲<text:s text:c="2"/>乙 &amp; &#x4E19;</text:p><text:p>丁<text:tab/>戊<text:line-break/>己</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="0.9"/><table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell><table:table-cell office:value-type="date" office:date-value="2024-03-01"><text:p>2024/3/1</text:p></table:table-cell></table:table-row>"#;
+    let bytes = ods_with_rows(row);
+    let grids = read_bytes(Path::new("t.ods"), Format::Ods, &bytes, &limits()).unwrap();
+    let last = grids[0].rows.last().unwrap();
+    let texts: Vec<&str> = last.cells.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(texts, ["甲  乙 & 丙\n丁\t戊\n己", "0.9", "TRUE", "2024-03-01"]);
+    assert!(grids[0].notes.iter().any(|w| w.code == declx::WarningCode::BooleanCell));
 }

@@ -124,7 +124,10 @@ impl RecordSink for FileSink {
         let mut name = name.clone();
         let mut n = 2;
         while !self.taken.insert(name.to_lowercase()) {
-            name = format!("{}_{n}.json", r.name.as_deref().unwrap_or_default().trim_end_matches(".json"));
+            name = format!(
+                "{}_{n}.json",
+                r.name.as_deref().unwrap_or_default().trim_end_matches(".json")
+            );
             n += 1;
         }
         let tmp = temp_path(&self.dir);

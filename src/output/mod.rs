@@ -11,9 +11,7 @@ mod report;
 pub use files::{record_name, FileSink};
 pub use flat::{FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
-pub use report::{
-    report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet,
-};
+pub use report::{report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet};
 
 use crate::pathtext::path_text;
 use crate::record::Record;

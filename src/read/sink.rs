@@ -51,7 +51,11 @@ impl<'l> CellSink<'l> {
                 self.notes.push(Warning::new(
                     WarningCode::RowsTruncated,
                     Some(CellRef::new(row, col)),
-                    format!("rows from {} on dropped: above {} rows (--max-rows)", row + 1, self.limits.max_rows),
+                    format!(
+                        "rows from {} on dropped: above {} rows (--max-rows)",
+                        row + 1,
+                        self.limits.max_rows
+                    ),
                 ));
             }
         }

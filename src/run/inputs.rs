@@ -95,9 +95,7 @@ pub fn collect(
             walk.root(root);
         }
     }
-    let Walk {
-        mut files, skipped, ..
-    } = walk;
+    let Walk { mut files, skipped, .. } = walk;
     files.sort();
     // Each file once, however it was named (`in` and `./in`, a link).
     let mut seen = HashSet::new();
@@ -158,8 +156,7 @@ impl Walk {
     }
 
     fn excluded(&self, path: &Path) -> bool {
-        !self.exclude.is_empty()
-            && fs::canonicalize(path).is_ok_and(|c| self.exclude.iter().any(|e| c.starts_with(e)))
+        !self.exclude.is_empty() && fs::canonicalize(path).is_ok_and(|c| self.exclude.iter().any(|e| c.starts_with(e)))
     }
 
     fn consider(&mut self, path: &Path, rel: &str, meta: &fs::Metadata) {
@@ -224,7 +221,8 @@ fn rel_text(rel: &Path) -> String {
 }
 
 fn file_name_text(p: &Path) -> String {
-    p.file_name().map_or_else(|| path_text(p), |n| escape_bytes(&file_name_bytes(n)))
+    p.file_name()
+        .map_or_else(|| path_text(p), |n| escape_bytes(&file_name_bytes(n)))
 }
 
 #[cfg(unix)]

@@ -75,7 +75,8 @@ fn progress(total: usize, quiet: bool) -> ProgressBar {
         pb.set_draw_target(ProgressDrawTarget::hidden());
     }
     pb.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{bar:30} {pos}/{len} files  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb
 }
