@@ -58,6 +58,19 @@ for n in "${sizes[@]}"; do
         n, f, files, mb, b1, b2, r1, d1, d2, ratio, share, scale, bscale, fps, mbs, rss / 1024 }'
   done
 done
+# --out (one file per record, synced once per batch) against --jsonl on the
+# same 3,000 forms: the target is within 2x. Fastest of REPEAT rounds.
+dir="$work/out3000"
+"$bin/examples/gen_forms" "$dir/in" 3000 7 2>/dev/null
+best_out=""; best_jsonl=""
+for _ in $(seq "${REPEAT:-3}"); do
+  rm -rf "$dir/out"; sync
+  read -r t _ < <(run_once "$bin/declx" extract "$dir/in" --out "$dir/out" -q)
+  if [ -z "$best_out" ] || awk -v a="$t" -v b="$best_out" 'BEGIN { exit !(a < b) }'; then best_out=$t; fi
+  read -r t _ < <(run_once "$bin/declx" extract "$dir/in" --jsonl /dev/null -q)
+  if [ -z "$best_jsonl" ] || awk -v a="$t" -v b="$best_jsonl" 'BEGIN { exit !(a < b) }'; then best_jsonl=$t; fi
+done
+awk -v o="$best_out" -v j="$best_jsonl" 'BEGIN { printf "3000 forms: --out %.3fs, --jsonl %.3fs, ratio %.2fx (target <= 2x)\n", o, j, o / j }'
 cat <<'KEY'
 bare1t/bare2t: the floor (calamine reads every cell and merged region; text decoded
 and split) on 1/2 threads. read1t: declx's own read stage alone. extr1t/extr2t: declx

@@ -66,8 +66,8 @@ pub trait SheetReader {
 /// its metadata says (`/proc` files and devices report a size of 0).
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
     let err = |kind: ErrorKind| Error::new(path, kind);
-    let format = Format::from_path(path).ok_or_else(|| err(ErrorKind::UnknownFormat))?;
     let file = std::fs::File::open(path).map_err(|e| err(ErrorKind::Io(e)))?;
+    let format = Format::from_path(path).ok_or_else(|| err(ErrorKind::UnknownFormat))?;
     let meta = file.metadata().map_err(|e| err(ErrorKind::Io(e)))?;
     if !meta.is_file() {
         return Err(err(ErrorKind::NotRegular));

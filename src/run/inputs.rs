@@ -7,7 +7,7 @@ use crate::grid::Format;
 use crate::pathtext::{escape_bytes, path_text};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io;
@@ -77,9 +77,15 @@ pub fn collect(
 ) -> io::Result<(Vec<Input>, Vec<SkippedFile>)> {
     let mut walk = Walk {
         files: Vec::new(),
+        ids: HashMap::new(),
         skipped: Vec::new(),
         dirs: HashSet::new(),
-        exclude: opts.exclude.iter().filter_map(|p| fs::canonicalize(p).ok()).collect(),
+        exclude: opts
+            .exclude
+            .iter()
+            .filter_map(|p| fs::metadata(p).ok())
+            .map(|m| file_id(&m))
+            .collect(),
     };
     let mut stdin_paths = Some(stdin_paths);
     for root in roots {
@@ -128,11 +134,14 @@ fn path_of_bytes(b: &[u8]) -> PathBuf {
 
 struct Walk {
     files: Vec<Input>,
+    /// Each file's (device, inode), to read it once.
+    ids: HashMap<PathBuf, (u64, u64)>,
     skipped: Vec<SkippedFile>,
     /// Directories walked, by (device, inode): a link back to an ancestor,
     /// or a second way into one tree, is walked once.
     dirs: HashSet<(u64, u64)>,
-    exclude: Vec<PathBuf>,
+    /// The run's outputs, by (device, inode).
+    exclude: HashSet<(u64, u64)>,
 }
 
 impl Walk {
@@ -155,10 +164,6 @@ impl Walk {
         });
     }
 
-    fn excluded(&self, path: &Path) -> bool {
-        !self.exclude.is_empty() && fs::canonicalize(path).is_ok_and(|c| self.exclude.iter().any(|e| c.starts_with(e)))
-    }
-
     fn consider(&mut self, path: &Path, rel: &str, meta: &fs::Metadata) {
         let name = path.file_name().map(file_name_bytes).unwrap_or_default();
         if !meta.is_file() {
@@ -167,9 +172,10 @@ impl Walk {
             self.skip(path, "office lock file");
         } else if Format::from_path(path).is_none() {
             self.skip(path, "not a format declx reads");
-        } else if self.excluded(path) {
+        } else if self.exclude.contains(&file_id(meta)) {
             self.skip(path, "an output of this run");
         } else {
+            self.ids.insert(path.to_path_buf(), file_id(meta));
             self.files.push(Input {
                 path: path.to_path_buf(),
                 rel: rel.to_string(),
@@ -179,12 +185,11 @@ impl Walk {
 
     fn dir(&mut self, root: &Path, dir: &Path) {
         if let Ok(m) = fs::metadata(dir) {
-            if !self.dirs.insert(dir_id(&m)) {
+            let id = file_id(&m);
+            // An output directory inside the input tree is not read back.
+            if self.exclude.contains(&id) || !self.dirs.insert(id) {
                 return;
             }
-        }
-        if self.excluded(dir) {
-            return;
         }
         let Ok(entries) = fs::read_dir(dir) else {
             self.skip(dir, "directory cannot be read");
@@ -237,13 +242,13 @@ fn file_name_bytes(n: &std::ffi::OsStr) -> Vec<u8> {
 }
 
 #[cfg(unix)]
-fn dir_id(m: &fs::Metadata) -> (u64, u64) {
+fn file_id(m: &fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
     (m.dev(), m.ino())
 }
 
 #[cfg(not(unix))]
-fn dir_id(_: &fs::Metadata) -> (u64, u64) {
+fn file_id(_: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
