@@ -85,7 +85,7 @@ struct ExtractArgs {
     #[arg(long, default_value_t = 2_000_000)]
     max_cells: usize,
     /// Most non-empty rows per sheet or text file (later rows are dropped, with a warning).
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 20_000)]
     max_rows: u32,
     /// Most merged regions per sheet.
     #[arg(long, default_value_t = 100_000)]

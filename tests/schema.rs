@@ -121,3 +121,13 @@ fn the_validator_rejects_a_broken_record() {
     let errs = errors(&v);
     assert_eq!(errs.len(), 3, "{errs:?}");
 }
+
+#[test]
+fn the_spec_copy_in_docs_matches_the_shared_spec_when_it_is_beside() {
+    let shared = std::path::Path::new("../shared/SPEC.md");
+    let copy = std::fs::read_to_string("docs/SPEC.md").expect("docs/SPEC.md ships with the repository");
+    assert!(copy.contains("## 3. The record"));
+    if let Ok(original) = std::fs::read_to_string(shared) {
+        assert_eq!(copy, original, "docs/SPEC.md is stale: copy ../shared/SPEC.md over it");
+    }
+}

@@ -50,7 +50,7 @@ impl Default for Limits {
             max_spans: 100_000,
             max_cell_bytes: 1 << 20,
             max_unzipped_bytes: 1 << 30,
-            max_rows: 100_000,
+            max_rows: 20_000,
         }
     }
 }

@@ -17,12 +17,13 @@ use columns::{block_hint, build_halves, Column, Half};
 use header::{is_subheader, name_and_weight};
 use nature::{apply_nature, ticked_option};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 /// The table being read; a form may continue it over several sections.
 #[derive(Debug, Default)]
 pub struct Table {
     halves: Vec<Half>,
-    roots: Vec<IndicatorNode>,
+    tree: Tree,
     /// Sub-header texts, to skip them when a page break repeats them.
     subheader: Vec<String>,
     /// Total rows (总分 …): label → value, for `info`.
@@ -52,7 +53,7 @@ impl Table {
     }
 
     pub fn finish(self) -> (Vec<IndicatorColumn>, Vec<IndicatorNode>) {
-        (self.columns, self.roots)
+        (self.columns, self.tree.roots)
     }
 
     /// Starts reading under a header: the first, a repeat (ignored), or the
@@ -167,17 +168,71 @@ pub fn read(
     }
 }
 
-fn find_or_push(nodes: &mut Vec<IndicatorNode>, name: String, weight: Option<Decimal>) -> usize {
-    if let Some(i) = nodes.iter().position(|n| n.name == name && n.children.is_some()) {
-        return i;
+/// The tree being built, indexed so that finding a category or an
+/// indicator by name costs the same in a table of ten rows or of ten
+/// thousand.
+#[derive(Debug, Default)]
+struct Tree {
+    roots: Vec<IndicatorNode>,
+    /// Categories by (parent root, name); `None` for 一级 ones. The first
+    /// category of a name in its list is the one found.
+    categories: FxHashMap<(Option<usize>, String), usize>,
+    /// Indicators by (root, 二级 category, name): their places in that list.
+    leaves: FxHashMap<(usize, Option<usize>, String), Vec<usize>>,
+}
+
+impl Tree {
+    /// The category of this name under `parent` (a root, or the roots).
+    fn category(&mut self, parent: Option<usize>, name: String, weight: Option<Decimal>) -> usize {
+        if let Some(&i) = self.categories.get(&(parent, name.clone())) {
+            return i;
+        }
+        let list = match parent {
+            None => &mut self.roots,
+            Some(p) => self.roots[p].children_mut(),
+        };
+        list.push(IndicatorNode::category(name.clone(), weight));
+        let i = list.len() - 1;
+        self.categories.insert((parent, name), i);
+        i
     }
-    nodes.push(IndicatorNode::category(name, weight));
-    nodes.len() - 1
+
+    /// Adds an indicator under root `p` (and 二级 `c`). The other half of a
+    /// side-by-side table, or a later block (年度 after 中长期), adds its
+    /// values to the indicator of that name that lacks them.
+    fn leaf(&mut self, p: usize, c: Option<usize>, name: &str, cell: String, values: Values) {
+        let list = match c {
+            Some(c) => self.roots[p].children_mut()[c].children_mut(),
+            None => self.roots[p].children_mut(),
+        };
+        let key = (p, c, name.to_string());
+        let places = self.leaves.entry(key).or_default();
+        let open = places.iter().copied().find(|&i| {
+            list[i]
+                .values
+                .as_ref()
+                .is_some_and(|v| values.0.iter().all(|(k, _)| v.get(k).is_none()))
+        });
+        if let Some(i) = open {
+            if let Some(v) = list[i].values.as_mut() {
+                v.0.extend(values.0);
+            }
+            return;
+        }
+        list.push(IndicatorNode {
+            name: name.to_string(),
+            weight: None,
+            cell: Some(cell),
+            children: None,
+            values: Some(values),
+        });
+        places.push(list.len() - 1);
+    }
 }
 
 /// A row below no 一级指标: its nodes go under an unnamed root, with a warning.
 fn open_unnamed_root(
-    roots: &mut Vec<IndicatorNode>,
+    tree: &mut Tree,
     h: &mut Half,
     warnings: &mut Warnings,
     code: WarningCode,
@@ -185,7 +240,7 @@ fn open_unnamed_root(
     detail: String,
 ) -> usize {
     warn(warnings, code, Some(at), detail);
-    let p = find_or_push(roots, String::new(), None);
+    let p = tree.category(None, String::new(), None);
     h.open.0 = Some(p);
     p
 }
@@ -195,53 +250,31 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
     open_categories(row, half, table, claims, warnings);
     let Some(name) = row.get(l3) else { return };
     claims.take(row, l3);
-    let roots = &mut table.roots;
+    let tree = &mut table.tree;
     let h = &mut table.halves[half];
     let values = row_values(row, &h.columns, claims, warnings);
-    let parent = match h.open {
-        (Some(p), Some(c)) => roots[p].children_mut()[c].children_mut(),
-        (Some(p), None) => roots[p].children_mut(),
+    let (p, c) = match h.open {
+        (Some(p), c) => (p, c),
         (None, _) => {
             let detail = format!("{} {name:?} has no category", vocab::LEVEL_NAMES[2]);
             let code = WarningCode::IndicatorWithoutCategory;
-            let p = open_unnamed_root(roots, h, warnings, code, row.at(l3), detail);
-            roots[p].children_mut()
+            (open_unnamed_root(tree, h, warnings, code, row.at(l3), detail), None)
         }
     };
-    // The other half of a side-by-side table, or a later block (年度 after
-    // 中长期), adds its values to the same indicator.
-    if let Some(leaf) = parent.iter_mut().find(|n| {
-        n.children.is_none()
-            && n.name == name
-            && n.values
-                .as_ref()
-                .is_some_and(|v| values.0.iter().all(|(k, _)| v.get(k).is_none()))
-    }) {
-        if let Some(v) = leaf.values.as_mut() {
-            v.0.extend(values.0);
-        }
-        return;
-    }
-    parent.push(IndicatorNode {
-        name: name.to_string(),
-        weight: None,
-        cell: Some(row.at(l3).to_string()),
-        children: None,
-        values: Some(values),
-    });
+    tree.leaf(p, c, name, row.at(l3).to_string(), values);
 }
 
 /// The row's 一级 and 二级 cells open (or continue) categories of the tree.
 fn open_categories(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
     let [l1, l2, _] = table.halves[half].levels;
-    let roots = &mut table.roots;
+    let tree = &mut table.tree;
     let h = &mut table.halves[half];
     if let Some(t) = row.get(l1) {
         claims.take(row, l1);
         let (name, weight) = name_and_weight(t);
-        let keep = h.open.0.is_some_and(|i| roots[i].name == name);
+        let keep = h.open.0.is_some_and(|i| tree.roots[i].name == name);
         if !keep {
-            h.open = (Some(find_or_push(roots, name, weight)), None);
+            h.open = (Some(tree.category(None, name, weight)), None);
         }
     }
     if let Some(t) = row.get(l2) {
@@ -253,16 +286,16 @@ fn open_categories(row: &Row, half: usize, table: &mut Table, claims: &mut Claim
                 let [l1_word, l2_word, _] = vocab::LEVEL_NAMES;
                 let detail = format!("{l2_word} {t:?} has no {l1_word} above it");
                 let code = WarningCode::CategoryWithoutParent;
-                open_unnamed_root(roots, h, warnings, code, row.at(l2), detail)
+                open_unnamed_root(tree, h, warnings, code, row.at(l2), detail)
             }
         };
-        let siblings = roots[parent].children_mut();
+        let siblings = tree.roots[parent].children_mut();
         let keep = h
             .open
             .1
             .is_some_and(|i| siblings.get(i).is_some_and(|n| n.name == name));
         if !keep {
-            h.open.1 = Some(find_or_push(siblings, name, weight));
+            h.open.1 = Some(tree.category(Some(parent), name, weight));
         }
     }
 }
