@@ -31,9 +31,9 @@ fn distinct_texts(row: &Row) -> Vec<&str> {
 /// A title row holds one text (perhaps repeated by a filled merge) that
 /// reads as a form title and is not a section label.
 pub fn title_text(row: &Row) -> Option<&str> {
-    // Every title says 绩效; most rows are rejected without folding.
+    // Every title says 绩效 or ends in 表; most rows are rejected without folding.
     let first = row.first()?;
-    if !first.text.contains(vocab::TITLE_CHAR) {
+    if !vocab::TITLE_CHARS.iter().any(|c| first.text.contains(*c)) {
         return None;
     }
     let f = vocab::label(first);

@@ -78,7 +78,10 @@ pub(super) fn extract_batch<'scope, 'env>(
                         return None;
                     }
                     let r = prepare(f, opts);
-                    pb.inc(1);
+                    // A hidden bar (off a terminal, --quiet) costs no lock per file.
+                    if !pb.is_hidden() {
+                        pb.inc(1);
+                    }
                     Some(r)
                 })
                 .collect()

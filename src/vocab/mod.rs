@@ -12,8 +12,8 @@ pub use tables::{
     COST_CATEGORY, COST_WORD, FILER_LABEL, FULL_WIDTH_PERCENT, FUNDS_PARTS, FUNDS_TOTAL_LABELS, FUNDS_TOTAL_WORD,
     GRADES, GRADE_PREFIXES, LEVEL_CHAR, LEVEL_NAMES, LEVEL_WORDS, LIST_SEPARATOR, MONEY_UNITS, NATURE_HEADER,
     NOTE_PREFIXES, OPEN_PARENS, PAREN_PAIRS, PLACEHOLDERS, PLAIN_VALUE_HEADER, POINTS_CHAR, PROJECT_SPEND, RANGE_MARKS,
-    RANGE_PATTERN, REQUIRED_CATEGORIES, SATISFACTION_WORD, SENTENCE_ENDS, TITLE_CHAR, TRAILING_COMPARATORS, UNIT_LABEL,
-    YEAR_OF_PATTERN, YEAR_PLAIN_PATTERN, YEAR_SUFFIXES, YEAR_WORD,
+    RANGE_PATTERN, REQUIRED_CATEGORIES, SATISFACTION_WORD, SENTENCE_ENDS, TITLE_CHARS, TRAILING_COMPARATORS,
+    UNIT_LABEL, YEAR_OF_PATTERN, YEAR_PLAIN_PATTERN, YEAR_SUFFIXES, YEAR_WORD,
 };
 
 pub use crate::record::FormKind;
@@ -63,7 +63,13 @@ pub fn money_unit(folded: &str) -> Option<&'static str> {
 
 /// Whether folded text reads as a form title (any template year).
 pub fn is_title(folded: &str) -> bool {
-    folded.chars().count() <= 80 && TITLE_MARKS.iter().any(|m| folded.contains(m))
+    if NOTE_PREFIXES.iter().any(|p| folded.starts_with(p)) || CITATION_MARKS.iter().any(|c| folded.contains(c)) {
+        // A note or a paragraph citing a form by name starts nothing.
+        return false;
+    }
+    let n = folded.chars().count();
+    (n <= 80 && TITLE_MARKS.iter().any(|m| folded.contains(m)))
+        || (n <= SHORT_TITLE_CHARS && FORM_WORDS.iter().any(|w| split_paren(folded).0.ends_with(w)))
 }
 
 /// The form kind a title names, if it names one.
@@ -105,7 +111,32 @@ pub fn section(folded: &str) -> Option<Section> {
     let (base, _) = split_paren(folded);
     let base = base.trim_end_matches(':');
     static BY_LABEL: LazyLock<Lookup<Section>> = LazyLock::new(|| Lookup::of(SECTIONS));
-    BY_LABEL.get(base)
+    BY_LABEL.get(base).or_else(|| by_rule(base, SECTION_RULES))
+}
+
+/// A role decided by the label's words when no table names it: the label
+/// is short, and a rule's prefix, suffix or contained word matches it. The
+/// first matching rule wins (the tables order them most specific first).
+fn by_rule<V: Copy>(label: &str, rules: &[(Match, &str, V)]) -> Option<V> {
+    if label.is_empty() || label.chars().count() > RULE_LABEL_CHARS {
+        return None;
+    }
+    rules
+        .iter()
+        .find(|(how, word, _)| match how {
+            Match::Prefix => label.starts_with(word),
+            Match::Suffix => label.ends_with(word),
+            Match::Contains => label.contains(word),
+        })
+        .map(|&(_, _, v)| v)
+}
+
+/// How a rule's word must sit in a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    Prefix,
+    Suffix,
+    Contains,
 }
 
 /// Where a labelled header field goes.
@@ -129,7 +160,16 @@ pub enum Field {
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
     static BY_LABEL: LazyLock<Lookup<Field>> = LazyLock::new(|| Lookup::of(FIELDS));
-    BY_LABEL.first_of([folded, base])
+    BY_LABEL.first_of([folded, base]).or_else(|| {
+        // 项目主管部门, 资金名称 …: a known label behind a prefix, or a rule.
+        let stripped = FIELD_PREFIXES
+            .iter()
+            .find_map(|p| base.strip_prefix(p))
+            .filter(|s| !s.is_empty());
+        stripped
+            .and_then(|s| BY_LABEL.get(s))
+            .or_else(|| by_rule(base, FIELD_RULES))
+    })
 }
 
 pub fn is_total_label(folded: &str) -> bool {
@@ -243,7 +283,8 @@ pub enum GoalPart {
 
 pub fn goal_part(folded: &str) -> Option<GoalPart> {
     static BY_LABEL: LazyLock<Lookup<GoalPart>> = LazyLock::new(|| Lookup::of(GOAL_PARTS));
-    BY_LABEL.get(split_paren(folded).0)
+    let base = split_paren(folded).0;
+    BY_LABEL.get(base).or_else(|| by_rule(base, GOAL_PART_RULES))
 }
 
 pub fn is_budget_column(folded: &str) -> bool {

@@ -1,7 +1,7 @@
 //! The vocabulary as data: every label, word and mark the forms use, and
 //! the role each one plays. Only tables here; the lookups are in `vocab`.
 
-use super::{Field, GoalPart, Nature, Section, TaskField};
+use super::{Field, GoalPart, Match, Nature, Section, TaskField};
 use crate::record::FormKind;
 use crate::value::{ColumnKey, Op};
 
@@ -417,8 +417,8 @@ pub const LEVEL_WORDS: [&str; 3] = ["一级", "二级", "三级"];
 /// are passed over before folding.
 pub const LEVEL_CHAR: char = '级';
 
-/// The character every title holds (…绩效…).
-pub const TITLE_CHAR: char = '绩';
+/// Every title holds one of these (…绩效…, …表).
+pub const TITLE_CHARS: &[char] = &['绩', '表'];
 
 /// Words before a grade that do not change it: 达到良好 → 良好.
 pub const GRADE_PREFIXES: &[&str] = &["达到", "评定为", "评价为", "获得", "为", "达"];
@@ -488,3 +488,58 @@ pub const COLONS: [char; 2] = [':', '：'];
 pub const RANGE_MARKS: &str = "-~～至—–到";
 /// A range target: prefix, first number and unit, a mark, second number and unit.
 pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$";
+
+/// Rules decide roles only for labels this short (in characters).
+pub(super) const RULE_LABEL_CHARS: usize = 14;
+
+/// A title is also a short line ending in one of these (2020年项目申报表).
+pub(super) const FORM_WORDS: &[&str] = &["申报表", "目标表", "自评表", "监控表", "评价表", "绩效表"];
+pub(super) const SHORT_TITLE_CHARS: usize = 40;
+/// Marks of a citation: a paragraph quoting a form's name is no title.
+pub(super) const CITATION_MARKS: &[&str] = &["《", "》", "<<"];
+
+/// Words before a header label that do not change its role: 项目主管部门 is
+/// 主管部门, 资金名称 is 名称 of the project.
+pub(super) const FIELD_PREFIXES: &[&str] = &["项目", "资金", "专项资金", "专项"];
+
+/// Header-field roles by the label's words.
+pub(super) const FIELD_RULES: &[(Match, &str, Field)] = &[
+    (Match::Suffix, "主管部门", Field::ParentDepartment),
+    (Match::Suffix, "主管单位", Field::ParentDepartment),
+    (Match::Suffix, "实施单位", Field::Unit),
+    (Match::Suffix, "执行单位", Field::Unit),
+    (Match::Suffix, "承担单位", Field::Unit),
+    (Match::Suffix, "项目名称", Field::ProjectName),
+    (Match::Suffix, "资金名称", Field::ProjectName),
+    (Match::Suffix, "支出名称", Field::ProjectName),
+    (Match::Suffix, "部门名称", Field::Department),
+    (Match::Suffix, "单位名称", Field::Department),
+    (Match::Suffix, "联系人", Field::Info),
+    (Match::Suffix, "联系电话", Field::Info),
+    (Match::Suffix, "负责人", Field::Info),
+];
+
+/// Section roles by the label's words.
+pub(super) const SECTION_RULES: &[(Match, &str, Section)] = &[
+    (Match::Suffix, "绩效指标", Section::Indicators),
+    (Match::Suffix, "总目标", Section::Goal),
+    (Match::Suffix, "绩效目标", Section::Goal),
+    (Match::Suffix, "总体目标", Section::Goal),
+    (Match::Contains, "预算执行情况", Section::Budget),
+    (Match::Suffix, "资金来源", Section::Budget),
+    (Match::Contains, "测算依据", Section::Budget),
+    (Match::Suffix, "资金情况", Section::Budget),
+    (Match::Suffix, "重点工作任务", Section::KeyTasks),
+    (Match::Suffix, "重点任务", Section::KeyTasks),
+];
+
+/// Parts of a goal section by their words: 全年目标实际完成情况 is what was
+/// achieved, 全年绩效目标 the goal itself.
+pub(super) const GOAL_PART_RULES: &[(Match, &str, GoalPart)] = &[
+    (Match::Contains, "实际完成", GoalPart::Actual),
+    (Match::Contains, "完成情况", GoalPart::Actual),
+    (Match::Prefix, "预期", GoalPart::Expected),
+    (Match::Prefix, "全年", GoalPart::Expected),
+    (Match::Prefix, "实施期", GoalPart::Period),
+    (Match::Prefix, "中长期", GoalPart::Period),
+];
