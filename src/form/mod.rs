@@ -11,7 +11,7 @@ mod sections;
 mod tasks;
 
 pub use claims::{Claims, Part};
-pub(crate) use indicators::header_levels;
+pub(crate) use indicators::{header_levels, NO_LEVEL};
 
 use crate::diag::Warnings;
 use crate::error::ErrorKind;

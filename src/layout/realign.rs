@@ -4,7 +4,7 @@
 
 use super::FormRows;
 use crate::diag::{Warning, WarningCode};
-use crate::form::header_levels;
+use crate::form::{header_levels, NO_LEVEL};
 use crate::grid::{Cell, CellRef, Row};
 use crate::vocab;
 
@@ -100,6 +100,9 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
     match f.levels {
         Some([l1, l2, l3]) => {
             if vocab::is_level1(folded) {
+                l1.saturating_sub(first.col)
+            } else if vocab::is_level2(folded) && l2 == NO_LEVEL {
+                // A two-level table: every category sits in the one category column.
                 l1.saturating_sub(first.col)
             } else if vocab::is_level2(folded) {
                 if strict && !lone {

@@ -142,6 +142,10 @@ pub(super) const LEVEL_HEADERS: &[(&str, usize)] = &[
     ("三级指标", 2),
     ("三级指标名称", 2),
     ("指标名称", 2),
+    ("指标内容", 2),
+    ("指标类型", 0),
+    ("指标类别", 0),
+    ("指标分类", 0),
     ("具体指标", 2),
 ];
 
@@ -199,6 +203,7 @@ pub(super) const COLUMN_KEYS: &[(&str, ColumnKey)] = &[
     ("指标分值", ColumnKey::Weight),
     ("权重", ColumnKey::Weight),
     ("权重(%)", ColumnKey::Weight),
+    ("指标权重", ColumnKey::Weight),
     ("得分", ColumnKey::Score),
     ("偏差原因分析及改进措施", ColumnKey::DeviationNote),
     ("未完成原因分析", ColumnKey::DeviationNote),
@@ -213,6 +218,7 @@ pub(super) const COLUMN_KEYS: &[(&str, ColumnKey)] = &[
     ("绩效标准", ColumnKey::Standard),
     ("评分标准", ColumnKey::Standard),
     ("评(扣)分标准", ColumnKey::Standard),
+    ("评价标准", ColumnKey::Standard),
     ("指标解释", ColumnKey::Explanation),
     ("1-7月执行数", ColumnKey::ExecutedToDate),
     ("1-6月执行数", ColumnKey::ExecutedToDate),
@@ -543,3 +549,7 @@ pub(super) const GOAL_PART_RULES: &[(Match, &str, GoalPart)] = &[
     (Match::Prefix, "实施期", GoalPart::Period),
     (Match::Prefix, "中长期", GoalPart::Period),
 ];
+
+/// Words of a category column's header (指标类型, 指标类别): a header row
+/// holding one is looked at even without 级.
+pub const CATEGORY_HEADER_HINTS: &[&str] = &["指标类"];

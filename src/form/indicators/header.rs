@@ -7,16 +7,20 @@ use crate::vocab;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// The 二级 column of a two-level table (指标类型 | 指标名称): none.
+pub(crate) const NO_LEVEL: u32 = u32::MAX;
+
 /// The level columns of an indicator header row: 一级指标 once, then each
 /// 二级/三级 pair (the national project template has two, side by side).
+/// A table with one category column and a name column (指标类型 | 指标名称)
+/// has the levels `[category, NO_LEVEL, name]`: a two-level tree.
 pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
-    // A header row names the 一级 column (perhaps spaced out: 一 级 指 标);
-    // indicator rows, which often say 指标, seldom say 级.
-    if !row
-        .cells
-        .iter()
-        .any(|c| c.text.len() <= 60 && c.text.contains(vocab::LEVEL_CHAR))
-    {
+    // A header row names the 一级 column (perhaps spaced out: 一 级 指 标) or
+    // a category column (指标类型); indicator rows seldom say either.
+    if !row.cells.iter().any(|c| {
+        c.text.len() <= 60
+            && (c.text.contains(vocab::LEVEL_CHAR) || vocab::CATEGORY_HEADER_HINTS.iter().any(|h| c.text.contains(h)))
+    }) {
         return None;
     }
     let mut l1 = None;
@@ -36,7 +40,15 @@ pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
             _ => {}
         }
     }
-    (!pairs.is_empty()).then_some(pairs)
+    if pairs.is_empty() {
+        // One category column, then a name column.
+        let name = row
+            .cells
+            .iter()
+            .find(|c| l1.is_some_and(|a| c.col > a) && vocab::level_header(vocab::label(c)) == Some(2))?;
+        return Some(vec![[l1?, NO_LEVEL, name.col]]);
+    }
+    Some(pairs)
 }
 
 /// Whether a row is an indicator table header (一级指标 | 二级指标 | 三级指标 …).

@@ -5,7 +5,7 @@ mod columns;
 mod header;
 mod nature;
 
-pub(crate) use header::{header_levels, is_header_row};
+pub(crate) use header::{header_levels, is_header_row, NO_LEVEL};
 
 use super::claims::Claims;
 use crate::diag::{warn, WarningCode, Warnings};
@@ -148,7 +148,7 @@ pub fn read(
                 ),
             );
         }
-        if let Some(first) = row.first().filter(|c| c.col < table.halves[0].levels[0]) {
+        if let Some(first) = row.first().filter(|c| c.col <= table.halves[0].levels[0]) {
             if vocab::is_total_label(vocab::label(first)) {
                 table.read_total(row, first.col, claims);
                 i += 1;
