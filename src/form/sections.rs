@@ -71,6 +71,13 @@ pub fn walk<'a>(body: &'a [Row], fields: &mut Fields, claims: &mut Claims) -> Ve
             continue;
         }
         let in_table = open.is_some_and(|i| first.col > sections[i].label_col);
+        // A footer row (说明, 备注, 审核意见 …) ends the open section: it is
+        // never a node of the tree nor an item of a table.
+        if !in_table && open.is_some() && vocab::is_footer(f) {
+            fields::read_pairs(row, None, fields, claims);
+            open = None;
+            continue;
+        }
         if !in_table && fields::is_field_row(row) {
             fields::read_pairs(row, None, fields, claims);
             if open.is_some_and(|i| sections[i].kind != Section::BasicInfo) {

@@ -329,3 +329,8 @@ pub fn writes_comparator(raw: &str) -> bool {
 pub fn grade_suffix(rest: &str) -> Option<Op> {
     GRADE_SUFFIXES.iter().find(|(w, _)| *w == rest).map(|&(_, op)| op)
 }
+
+/// Whether a folded label starts a footer row (说明, 备注, 审核意见 …).
+pub fn is_footer(folded: &str) -> bool {
+    FOOTER_PREFIXES.iter().any(|p| folded.starts_with(p))
+}

@@ -553,3 +553,18 @@ pub(super) const GOAL_PART_RULES: &[(Match, &str, GoalPart)] = &[
 /// Words of a category column's header (指标类型, 指标类别): a header row
 /// holding one is looked at even without 级.
 pub const CATEGORY_HEADER_HINTS: &[&str] = &["指标类"];
+
+/// Rows under a table that start so are footers, never nodes or items.
+pub(super) const FOOTER_PREFIXES: &[&str] = &[
+    "说明",
+    "备注",
+    "注:",
+    "注：",
+    "审核意见",
+    "审核情况",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "主要问题",
+    "整改措施",
+];
