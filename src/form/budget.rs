@@ -85,9 +85,14 @@ pub fn read(
             read_item(row, &mut blocks[bi], &amount_cols, budget, claims, warnings);
         }
     }
-    for b in blocks {
+    for mut b in blocks {
         if b.items.is_empty() && b.heading.is_empty() {
             continue;
+        }
+        // An amount with no label of its own (全年预算数 | 全年执行数 over one
+        // row of amounts) is the amount of what the section's label names.
+        for item in b.items.iter_mut().filter(|i| i.label.is_empty()) {
+            item.label = vocab::clean_label(section_text);
         }
         budget.blocks.push(BudgetBlock {
             heading: b.heading,
