@@ -266,6 +266,47 @@ fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
         .map(|u| (u.to_string(), u.chars().count()))
 }
 
+/// How many chars of the unit start at `at`, to the end of the term: a
+/// known unit, perhaps behind a multiplier (万张), then `/` or 每 and what
+/// they divide by (户/人.月, 元每人每月).
+fn unit_len(c: &[char], at: usize) -> Option<usize> {
+    let mut n = match unit_at(c, at) {
+        Some((_, n)) => n,
+        None => {
+            let m = *c.get(at)?;
+            let (_, base) = unit_at(c, at + 1).filter(|_| vocab::UNIT_MULTIPLIERS.contains(&m))?;
+            1 + base
+        }
+    };
+    for _ in 0..2 {
+        let Some(&per) = c.get(at + n) else { break };
+        if !vocab::PER_MARKS.contains(&per) {
+            break;
+        }
+        let rest = &c[at + n + 1..];
+        let k = rest
+            .iter()
+            .take_while(|&&x| is_unit_char(x))
+            .take(vocab::MAX_PER_UNIT_CHARS)
+            .count();
+        let k = (0..=k)
+            .rev()
+            .find(|&k| !TRAILING_COMPARATOR_CHARS.iter().any(|(w, _)| rest[k..].starts_with(w)) || k == 0)
+            .unwrap_or(0);
+        if k == 0 {
+            break;
+        }
+        n += 1 + k;
+    }
+    Some(n)
+}
+
+/// A char that may be part of what a unit divides by: a CJK character
+/// (not a clause mark or a comparator word's start), a letter, or `.`.
+fn is_unit_char(x: char) -> bool {
+    x == '.' || x.is_ascii_alphabetic() || (('\u{4e00}'..='\u{9fff}').contains(&x) && !vocab::PER_MARKS.contains(&x))
+}
+
 /// Words between `from` and `to` (char positions in the raw text), trimmed of
 /// blanks and clause punctuation; None when nothing is left.
 fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
@@ -348,7 +389,7 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
         while pos < c.len() && c[pos] == ' ' {
             pos += 1;
         }
-        let unit = unit_at(c, pos).map(|(_, n)| {
+        let unit = unit_len(c, pos).map(|n| {
             let u: String = raw_chars[pos..pos + n].iter().collect();
             pos += n;
             vocab::fold(&u).replace(vocab::FULL_WIDTH_PERCENT, "%")
@@ -472,5 +513,20 @@ mod tests {
         assert_eq!(t.unit.as_deref(), Some("%"));
         let t = parse_target("90～95%");
         assert_eq!((t.op, t.unit.as_deref()), (Some(Op::Range), Some("%")));
+    }
+
+    #[test]
+    fn units_run_to_the_end_of_the_term() {
+        assert_eq!(q("≥180元每人每月"), (Some(">="), s("180"), s("元每人每月"), None));
+        assert_eq!(q("7万张"), (Some("="), s("7"), s("万张"), None));
+        assert_eq!(q("不低于60户/人.月"), (Some(">="), s("60"), s("户/人.月"), None));
+        assert_eq!(q("≥10元/亩"), (Some(">="), s("10"), s("元/亩"), None));
+        assert_eq!(q("约5.5万人次"), (Some("="), s("5.5"), s("万人次"), None));
+        assert_eq!(q("》90%"), (Some(">="), s("90"), s("%"), None));
+        // No rate mark: the unit stops at the known unit.
+        assert_eq!(q("每年组织2次评估，项目评估达标。").2, s("次"));
+        let t = parse_target("1600人、200人");
+        assert_eq!(t.terms.len(), 2);
+        assert_eq!(t.terms[1].value.to_string(), "200");
     }
 }

@@ -311,6 +311,10 @@ pub const COMPARATORS: &[(&str, Op)] = &[
     (">", Op::Gt),
     ("<", Op::Lt),
     ("=", Op::Eq),
+    // A full-width 》 typed for ≥, and 约 (about): the number is the target.
+    ("》=", Op::Ge),
+    ("》", Op::Ge),
+    ("约", Op::Eq),
 ];
 
 /// Trailing words after a number that set the comparator.
@@ -568,3 +572,9 @@ pub(super) const FOOTER_PREFIXES: &[&str] = &[
     "主要问题",
     "整改措施",
 ];
+
+/// Units: a multiplier before a known unit (万张), and the marks of a rate
+/// (户/人.月, 元每人每月) after which the unit goes on.
+pub const UNIT_MULTIPLIERS: &[char] = &['万', '千', '亿', '百'];
+pub const PER_MARKS: &[char] = &['/', '每'];
+pub const MAX_PER_UNIT_CHARS: usize = 4;
