@@ -54,6 +54,8 @@ codes! {
         AmountUnitMismatch => "amount_unit_mismatch",
         /// 指标性质 and the value cell disagree on the comparator.
         NatureConflict => "nature_conflict",
+        /// A form with no title line: its kind is judged from its labels.
+        NoTitle => "no_title",
         /// An indicator table without a 一级/二级/三级 header row.
         NoIndicatorHeader => "no_indicator_header",
         /// A 二级指标 below no 一级指标.

@@ -70,7 +70,10 @@ pub fn read(
         }
         let next_numeric: &[u32] = numeric_cols.get(i + 1).map_or(&[], |v| v.as_slice());
         if is_header_row(cells, next_numeric) {
-            let new = header_blocks(cells, next_numeric, budget);
+            // A list's own label (项目支出明细预算) in the section's label
+            // column, else the section's label, heads a list budget.
+            let list_label = row.get(label_col).filter(|_| i > 0).unwrap_or(section_text);
+            let new = header_blocks(cells, next_numeric, list_label, budget);
             active = (blocks.len()..blocks.len() + new.len()).collect();
             blocks.extend(new);
             claims.take_row(row);
@@ -150,10 +153,14 @@ fn is_header_row(cells: &[(u32, String)], next_numeric: &[u32]) -> bool {
 }
 
 /// Blocks announced by a header row.
-fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Budget) -> Vec<Block> {
+fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], list_label: &str, budget: &mut Budget) -> Vec<Block> {
     let mut blocks = Vec::new();
     for (i, (col, text)) in cells.iter().enumerate() {
         let f = fold(text);
+        // A share of the total (占比) is no amount: its cells stay unmapped.
+        if vocab::is_share_header(&f) {
+            continue;
+        }
         let amount_header = vocab::is_amount_header(&f);
         if !(amount_header || numeric_cols.contains(col) || vocab::is_budget_column(&f)) {
             continue;
@@ -167,6 +174,14 @@ fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], budget: &mut Bud
             .map(|j| &cells[j])
             .filter(|(_, t)| amount_header && !vocab::is_budget_column(&fold(t)));
         blocks.push(match left {
+            // `资金来源项目 | 金额`: the left cell names the label column, so
+            // the list's label is the heading (SPEC: list budgets).
+            Some((lc, lt)) if vocab::is_label_column_header(&fold(lt)) => Block {
+                heading: vocab::clean_label(list_label),
+                label: LabelAt::Column(*lc),
+                amount_col: *col,
+                items: Vec::new(),
+            },
             Some((lc, lt)) => Block {
                 heading: vocab::clean_label(lt),
                 label: LabelAt::Column(*lc),

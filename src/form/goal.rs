@@ -14,7 +14,11 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
     let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
     let mut parts: Vec<(GoalPart, u32, usize, String)> = Vec::new();
     for (ri, row) in all.iter().enumerate() {
-        for c in row.cells.iter().filter(|c| c.col > s.label_col) {
+        for c in row
+            .cells
+            .iter()
+            .filter(|c| c.col > s.label_col && !vocab::is_prompt(&c.text))
+        {
             if let Some(p) = vocab::goal_part(vocab::label(c)) {
                 parts.push((p, c.col, ri, c.text.clone()));
             }
@@ -34,10 +38,12 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
             .map(|p| p.1)
             .min()
             .unwrap_or(u32::MAX);
-        let beside = row
-            .cells
-            .iter()
-            .find(|c| c.col > *col && c.col < next_part_col && vocab::goal_part(vocab::label(c)).is_none());
+        let beside = row.cells.iter().find(|c| {
+            c.col > *col
+                && c.col < next_part_col
+                && vocab::goal_part(vocab::label(c)).is_none()
+                && !vocab::is_prompt(&c.text)
+        });
         let text = if let Some(c) = beside {
             claims.take(row, c.col);
             Some(c.text.clone())
@@ -48,6 +54,9 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
                 if let Some(c) = below.cells.iter().find(|c| c.col == *col) {
                     if vocab::goal_part(vocab::label(c)).is_some() {
                         break;
+                    }
+                    if vocab::is_prompt(&c.text) {
+                        continue;
                     }
                     claims.take(below, c.col);
                     texts.push(c.text.clone());

@@ -13,7 +13,7 @@ mod tasks;
 pub use claims::{Claims, Part};
 pub(crate) use indicators::{header_levels, NO_LEVEL};
 
-use crate::diag::Warnings;
+use crate::diag::{Warning, WarningCode, Warnings};
 use crate::error::ErrorKind;
 use crate::grid::{column_name, Grid, Row};
 use crate::layout::{self, FormRows};
@@ -212,7 +212,21 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     let mut info = LabelMap::default();
     let heading = read_heading(&rows, has_title, &mut claims, &mut info);
     let title = heading.title.clone();
-    let kind = vocab::kind_from_title(&fold(&title)).or_else(|| kind_from_labels(&rows));
+    let mut kind = vocab::kind_from_title(&fold(&title)).or_else(|| kind_from_labels(&rows));
+    if !has_title {
+        if !has_form_structure(&rows) {
+            return Err(FormMiss::None);
+        }
+        // A bare indicator table lifted from a report: a form all the same.
+        let bare = rows.iter().any(indicators::is_header_row);
+        if kind.is_none() && bare {
+            kind = Some(FormKind::Project);
+        }
+        if let Some(k) = kind {
+            let detail = format!("no title line above the form; its kind ({k}) is judged from its labels and columns");
+            warnings.push(Warning::new(WarningCode::NoTitle, None, detail));
+        }
+    }
     let Some(kind) = kind else {
         return Err(if has_title && !title.is_empty() {
             FormMiss::Unknown(title)
@@ -220,9 +234,6 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
             FormMiss::None
         });
     };
-    if !has_title && !has_form_structure(&rows) {
-        return Err(FormMiss::None);
-    }
     let mut fields = Fields::new(kind, info);
     claims.part = Part::Field;
     for r in &heading.rows {
@@ -246,7 +257,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     let mut record = Record {
         schema_version: SCHEMA_VERSION,
         form: kind,
-        title,
+        title: has_title.then_some(title),
         year,
         department,
         unit: fields.unit,

@@ -19,7 +19,13 @@ pub struct SectionRows<'a> {
 pub fn texts_after_label(s: &SectionRows<'_>, claims: &mut Claims) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for row in std::iter::once(s.label).chain(s.rows.iter().copied()) {
-        for c in row.cells.iter().filter(|c| c.col > s.label_col) {
+        // A template's prompt left in a cell (对照年度目标，说明…(100字以内)) is
+        // no content: it stays unclaimed, so it is listed in `unmapped`.
+        for c in row
+            .cells
+            .iter()
+            .filter(|c| c.col > s.label_col && !vocab::is_prompt(&c.text))
+        {
             claims.take(row, c.col);
             if out.last() != Some(&c.text) {
                 out.push(c.text.clone());

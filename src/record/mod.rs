@@ -23,7 +23,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Record {
     pub schema_version: u32,
     pub form: FormKind,
-    pub title: String,
+    // The title line as written; `null` for a form with none (a bare table).
+    #[schemars(required, schema_with = "schema::nullable_string")]
+    pub title: Option<String>,
     pub year: Option<i32>,
     pub department: Option<String>,
     pub unit: Option<String>,

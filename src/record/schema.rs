@@ -90,3 +90,8 @@ impl JsonSchema for Target {
         })
     }
 }
+
+/// `string` or `null`, for an always-present field that may be null.
+pub(super) fn nullable_string(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": ["string", "null"]})
+}

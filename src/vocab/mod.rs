@@ -335,3 +335,19 @@ pub fn grade_suffix(rest: &str) -> Option<Op> {
 pub fn is_footer(folded: &str) -> bool {
     FOOTER_PREFIXES.iter().any(|p| folded.starts_with(p))
 }
+
+/// Whether a cell holds a template's prompt rather than content.
+pub fn is_prompt(text: &str) -> bool {
+    PROMPT_MARKS.iter().any(|m| text.contains(m))
+}
+
+/// Whether a budget column holds shares of the total (占比), not amounts.
+pub fn is_share_header(folded: &str) -> bool {
+    SHARE_WORDS.iter().any(|w| folded.contains(w))
+}
+
+/// Whether a budget header names the column of item labels (资金来源项目,
+/// 支出明细) rather than a block of its own.
+pub fn is_label_column_header(folded: &str) -> bool {
+    folded.chars().count() <= RULE_LABEL_CHARS && LABEL_COLUMN_WORDS.iter().any(|w| folded.ends_with(w))
+}

@@ -578,3 +578,12 @@ pub(super) const FOOTER_PREFIXES: &[&str] = &[
 pub const UNIT_MULTIPLIERS: &[char] = &['万', '千', '亿', '百'];
 pub const PER_MARKS: &[char] = &['/', '每'];
 pub const MAX_PER_UNIT_CHARS: usize = 4;
+
+/// Words of a template's prompt left in a cell: "对照年度目标，说明…(100字以内)".
+pub(super) const PROMPT_MARKS: &[&str] = &["字以内", "请在此处", "请填写", "请简要", "请根据", "请对照", "此处填写"];
+
+/// Budget column headers holding shares of the total, not amounts.
+pub(super) const SHARE_WORDS: &[&str] = &["占比", "比重", "所占比例"];
+
+/// Budget headers ending so name the column of item labels.
+pub(super) const LABEL_COLUMN_WORDS: &[&str] = &["来源项目", "明细", "名称", "内容", "科目", "项目名称", "支出项目"];

@@ -5,7 +5,7 @@ use crate::diag::{warn, WarningCode, Warnings};
 use crate::form::Claims;
 use crate::grid::{CellRef, Row};
 use crate::record::Values;
-use crate::value::{self, ColumnKey, Op, Target, TargetKind};
+use crate::value::{self, Op, Target, TargetKind};
 use crate::vocab::{self, fold, Nature};
 
 /// The name of the ticked option of a tick group; other text is kept raw.
@@ -36,7 +36,8 @@ pub(super) fn apply_nature(
     let nature_of = nature.as_ref().and_then(|(n, _)| vocab::nature(&fold(n)));
     let measure = measure.filter(|m| !value::is_placeholder(m));
     for (key, t) in values.0.iter_mut() {
-        let applies = matches!(key, ColumnKey::Period | ColumnKey::Annual | ColumnKey::Actual);
+        // SPEC §3.1: 指标性质 and 计量单位 feed the targets, never 权重 or 实际完成值.
+        let applies = key.is_target();
         if !applies || t.kind == TargetKind::Empty {
             continue;
         }
