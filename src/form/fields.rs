@@ -71,7 +71,10 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
                 if vocab::field(&fold(label)).is_some() || i + 1 == cells.len() || !value.is_empty() {
                     claims.take(row, c.col);
                     if !value.is_empty() {
-                        set_field(b, label, value.to_string());
+                        // Two fields in one cell: 填报单位:(盖章) 单位:万元.
+                        for (l, v) in several_pairs(label, value) {
+                            set_field(b, l, v.to_string());
+                        }
                     } else if let Some(next) = cells.get(i + 1) {
                         claims.take(row, next.col);
                         set_field(b, label, next.text.clone());
@@ -106,7 +109,37 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
     }
 }
 
+/// A cell's `label：value` text split where a second short `label：` follows
+/// a blank: `填报单位:(盖章) 单位:万元` → (填报单位, (盖章)), (单位, 万元).
+fn several_pairs<'t>(label: &'t str, value: &'t str) -> Vec<(&'t str, &'t str)> {
+    let mut out = Vec::new();
+    let (mut label, mut rest) = (label, value);
+    loop {
+        let next = rest
+            .char_indices()
+            .filter(|&(_, ch)| crate::grid::is_blank(ch))
+            .find_map(|(i, _)| colon_pair(rest[i..].trim_start()).map(|p| (i, p)));
+        match next {
+            Some((i, (l, v))) if !l.contains(char::is_whitespace) => {
+                out.push((label, rest[..i].trim()));
+                label = l;
+                rest = v;
+            }
+            _ => {
+                out.push((label, rest));
+                return out;
+            }
+        }
+    }
+}
+
 fn set_field(b: &mut Fields, label: &str, value: String) {
+    // A stamp or signature placeholder ((盖章), 签字) is no value; a row of
+    // ticked options (1.部门项目 □ 2.公共项目 □√) gives the ticked one.
+    if vocab::is_stamp_placeholder(&value) {
+        return;
+    }
+    let value = vocab::ticked_choice(&value).unwrap_or(value);
     let clean = vocab::clean_label(label);
     let folded_label = fold(label);
     if folded_label.trim_start_matches('(').ends_with(vocab::UNIT_LABEL) {

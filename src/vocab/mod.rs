@@ -351,3 +351,82 @@ pub fn is_share_header(folded: &str) -> bool {
 pub fn is_label_column_header(folded: &str) -> bool {
     folded.chars().count() <= RULE_LABEL_CHARS && LABEL_COLUMN_WORDS.iter().any(|w| folded.ends_with(w))
 }
+
+/// Whether a field's value is only a stamp or signature placeholder.
+pub fn is_stamp_placeholder(value: &str) -> bool {
+    let f = fold(value);
+    let f = f.trim_start_matches('(').trim_end_matches(')');
+    STAMP_WORDS.contains(&f)
+}
+
+/// The ticked option of a row of options with boxes (`1.部门项目 □ 2.公共项目
+/// □√`, `☑是 □否`), its numbering dropped; `None` when nothing is ticked or
+/// the text has no boxes.
+pub fn ticked_choice(value: &str) -> Option<String> {
+    if !value.chars().any(|c| EMPTY_BOXES.contains(&c)) {
+        return None;
+    }
+    // Runs of text and groups of marks (□√ is one group, ticked).
+    let mut runs: Vec<(String, Option<bool>)> = Vec::new();
+    for c in value.chars() {
+        let mark = EMPTY_BOXES.contains(&c) || TICKED_MARKS.contains(&c);
+        match (runs.last_mut(), mark) {
+            (Some((_, Some(t))), true) => *t |= TICKED_MARKS.contains(&c),
+            (_, true) => runs.push((String::new(), Some(TICKED_MARKS.contains(&c)))),
+            (Some((s, None)), false) => s.push(c),
+            (_, false) => runs.push((c.to_string(), None)),
+        }
+    }
+    runs.retain(|(s, m)| m.is_some() || !s.trim().is_empty());
+    // Marks after their options (选项 □) or before them (☑选项).
+    let marks_after = matches!(runs.first(), Some((_, None)));
+    let mut picked = Vec::new();
+    for (i, (_, m)) in runs.iter().enumerate() {
+        if *m != Some(true) {
+            continue;
+        }
+        let option = if marks_after { i.checked_sub(1) } else { Some(i + 1) };
+        if let Some((text, None)) = option.and_then(|j| runs.get(j)) {
+            let name = text
+                .trim()
+                .trim_start_matches(|c: char| c.is_ascii_digit() || OPTION_NUMBERING.contains(&c))
+                .trim();
+            if !name.is_empty() {
+                picked.push(name.to_string());
+            }
+        }
+    }
+    (!picked.is_empty()).then(|| picked.join(LIST_SEPARATOR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticked_options_give_the_option_name() {
+        assert_eq!(
+            ticked_choice("1.部门项目 □          2.公共项目 □√").as_deref(),
+            Some("公共项目")
+        );
+        assert_eq!(ticked_choice("☑是 □否").as_deref(), Some("是"));
+        assert_eq!(ticked_choice("□新增项目 ■延续项目").as_deref(), Some("延续项目"));
+        assert_eq!(ticked_choice("□是 □否"), None);
+        assert_eq!(ticked_choice("经常性项目"), None);
+    }
+
+    #[test]
+    fn short_labels_get_roles_by_their_words() {
+        assert_eq!(field("项目主管部门"), Some(Field::ParentDepartment));
+        assert_eq!(field("项目执行单位"), Some(Field::Unit));
+        assert_eq!(field("项目支出名称"), Some(Field::ProjectName));
+        assert_eq!(field("资金名称"), Some(Field::ProjectName));
+        assert_eq!(section("项目绩效总目标"), Some(Section::Goal));
+        assert_eq!(section("项目年度绩效指标"), Some(Section::Indicators));
+        assert_eq!(goal_part("全年目标实际完成情况"), Some(GoalPart::Actual));
+        // Long text is never a label, whatever its words.
+        assert_eq!(field("本单位负责人对本表所填内容的真实性负责并承担责任"), None);
+        assert!(is_title("2020年项目申报表"));
+        assert!(!is_title("备注:1.表中标黑部分须与《项目支出绩效目标申报表》一致"));
+    }
+}

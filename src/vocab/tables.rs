@@ -587,3 +587,11 @@ pub(super) const SHARE_WORDS: &[&str] = &["占比", "比重", "所占比例"];
 
 /// Budget headers ending so name the column of item labels.
 pub(super) const LABEL_COLUMN_WORDS: &[&str] = &["来源项目", "明细", "名称", "内容", "科目", "项目名称", "支出项目"];
+
+/// Stamp and signature placeholders in a field's value: (盖章), 签字.
+pub(super) const STAMP_WORDS: &[&str] = &["盖章", "签章", "签字", "公章", "签名", "盖章处"];
+/// Boxes of an option row: empty ones, and the marks that tick one.
+pub(super) const EMPTY_BOXES: &[char] = &['□', '☐'];
+pub(super) const TICKED_MARKS: &[char] = &['√', '✓', '✔', '☑', '■', '▣', '☒'];
+/// Numbering before an option: 1. 2、 (3).
+pub(super) const OPTION_NUMBERING: &[char] = &['.', '、', '．', '(', ')', '（', '）'];
