@@ -139,8 +139,15 @@ fn set_field(b: &mut Fields, label: &str, value: String) {
     if vocab::is_stamp_placeholder(&value) {
         return;
     }
-    let value = vocab::ticked_choice(&value).unwrap_or(value);
     let clean = vocab::clean_label(label);
+    let value = match vocab::ticked_choice(&value) {
+        Some(choice) => {
+            // The options as written stay in the record: nothing is lost.
+            b.info.insert(format!("{clean}{}", vocab::OPTIONS_SUFFIX), value);
+            choice
+        }
+        None => value,
+    };
     let folded_label = fold(label);
     if folded_label.trim_start_matches('(').ends_with(vocab::UNIT_LABEL) {
         let v = fold(&value);

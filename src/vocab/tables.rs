@@ -595,3 +595,6 @@ pub(super) const EMPTY_BOXES: &[char] = &['□', '☐'];
 pub(super) const TICKED_MARKS: &[char] = &['√', '✓', '✔', '☑', '■', '▣', '☒'];
 /// Numbering before an option: 1. 2、 (3).
 pub(super) const OPTION_NUMBERING: &[char] = &['.', '、', '．', '(', ')', '（', '）'];
+
+/// The `info` key suffix under which a row of ticked options is kept as written.
+pub const OPTIONS_SUFFIX: &str = "（选项）";
