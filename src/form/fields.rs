@@ -133,7 +133,7 @@ fn several_pairs<'t>(label: &'t str, value: &'t str) -> Vec<(&'t str, &'t str)> 
     }
 }
 
-fn set_field(b: &mut Fields, label: &str, value: String) {
+pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
     // A stamp or signature placeholder ((盖章), 签字) is no value; a row of
     // ticked options (1.部门项目 □ 2.公共项目 □√) gives the ticked one.
     if vocab::is_stamp_placeholder(&value) {

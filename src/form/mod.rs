@@ -7,6 +7,7 @@ mod claims;
 mod fields;
 mod goal;
 mod indicators;
+mod list;
 mod sections;
 mod tasks;
 
@@ -37,6 +38,10 @@ pub fn explain(grid: &Grid, file_stem: &str) -> Result<Vec<(Record, Claims)>, Er
     let mut out = Vec::new();
     let mut unknown = None;
     for form in layout::split_forms(grid) {
+        if let Some(projects) = list::read(grid, &form, file_stem) {
+            out.extend(projects);
+            continue;
+        }
         match read_form(grid, form, file_stem) {
             Ok(r) => out.push(r),
             Err(FormMiss::Unknown(t)) => unknown = unknown.or(Some(t)),
@@ -59,11 +64,11 @@ enum FormMiss {
 
 static YEAR_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::YEAR_OF_PATTERN).expect("regex"));
 static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::YEAR_PLAIN_PATTERN).expect("regex"));
-static YEAR_NAME: LazyLock<Regex> =
+pub(super) static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
 /// The declared year: `…年度` in the title or subtitle first, then `…年`.
-fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
+pub(super) fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
     // `find` runs on the DFA; capture groups would not, and the year is
     // the match's first four ASCII digits anyway.
     [&*YEAR_OF, &*YEAR_PLAIN]
@@ -302,7 +307,7 @@ fn is_subtitle(row: &Row) -> bool {
 
 /// Non-empty cells nobody claimed; a cell repeating a claimed neighbour's
 /// text (left or above: a merge saved "unmerged and filled") is not lost.
-fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
+pub(super) fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
     let mut covered: FxHashSet<(u32, u32)> = FxHashSet::default();
     let mut out = Vec::new();
     let mut ordered: Vec<&Row> = rows.iter().collect();
@@ -334,7 +339,7 @@ fn unmapped_cells(rows: &[Row], claims: &Claims) -> Vec<Unmapped> {
     out
 }
 
-fn source_of(grid: &Grid, rows: &[Row]) -> Source {
+pub(super) fn source_of(grid: &Grid, rows: &[Row]) -> Source {
     let first_row = rows.iter().map(|r| r.index).min().unwrap_or(0);
     let last_row = rows.iter().map(|r| r.index).max().unwrap_or(0);
     let first_col = rows.iter().filter_map(|r| r.first()).map(|c| c.col).min().unwrap_or(0);
