@@ -8,7 +8,7 @@
 use super::claims::Claims;
 use crate::diag::{warn, WarningCode, Warnings};
 use crate::grid::Row;
-use crate::record::{Budget, BudgetBlock, BudgetItem, Number};
+use crate::record::{Budget, BudgetBlock, BudgetItem, LabelMap, Number};
 use crate::value::{self, looks_numeric};
 use crate::vocab::{self, fold};
 
@@ -52,6 +52,9 @@ pub fn read(
     let mut blocks: Vec<Block> = Vec::new();
     // Blocks that take the rows below; a new header row replaces them.
     let mut active: Vec<usize> = Vec::new();
+    // Text columns right of the amounts (测算依据): each item's note.
+    let mut notes: Vec<(u32, String)> = Vec::new();
+    let mut after_header = false;
     let contents: Vec<Vec<(u32, String)>> = all.iter().map(|r| content(r)).collect();
     let numeric_cols: Vec<Vec<u32>> = contents
         .iter()
@@ -63,29 +66,73 @@ pub fn read(
                 .collect()
         })
         .collect();
+    // Header rows, and the upper row of a two-row header: a row without
+    // amounts right above a header row, its cells over the amounts below it.
+    let numeric_at = |i: usize| numeric_cols.get(i).map_or(&[][..], |v| v.as_slice());
+    let mut header: Vec<bool> = (0..all.len())
+        .map(|i| !contents[i].is_empty() && is_header_row(&contents[i], numeric_at(i + 1)))
+        .collect();
+    for i in (0..all.len().saturating_sub(2)).rev() {
+        let upper = &contents[i];
+        if !header[i] && header[i + 1] && !upper.is_empty() && numeric_at(i).is_empty() {
+            header[i] = upper.iter().any(|(c, _)| numeric_at(i + 2).contains(c));
+        }
+    }
     for (i, row) in all.iter().enumerate() {
         let cells = contents[i].as_slice();
         if cells.is_empty() {
             continue;
         }
-        let next_numeric: &[u32] = numeric_cols.get(i + 1).map_or(&[], |v| v.as_slice());
-        if is_header_row(cells, next_numeric) {
+        let next_numeric: &[u32] = if header.get(i + 1) == Some(&true) {
+            numeric_at(i + 2)
+        } else {
+            numeric_at(i + 1)
+        };
+        if header[i] {
             // A list's own label (项目支出明细预算) in the section's label
             // column, else the section's label, heads a list budget.
             let list_label = row.get(label_col).filter(|_| i > 0).unwrap_or(section_text);
-            let new = header_blocks(cells, next_numeric, list_label, budget);
+            let mut new = header_blocks(cells, next_numeric, list_label, budget);
+            if after_header {
+                // A two-row header: the lower cells head their columns; an
+                // upper cell spanning both rows (no cell under it) keeps its
+                // block, and the blocks stay in column order.
+                let kept: Vec<Block> = active
+                    .iter()
+                    .rev()
+                    .filter_map(|&b| (b + 1 == blocks.len()).then(|| blocks.pop()).flatten())
+                    .filter(|b| !cells.iter().any(|(c, _)| *c == b.amount_col))
+                    .collect();
+                new.extend(kept);
+                new.sort_by_key(|b| b.amount_col);
+            }
             active = (blocks.len()..blocks.len() + new.len()).collect();
             blocks.extend(new);
+            notes = note_columns(cells, &active.iter().map(|&b| &blocks[b]).collect::<Vec<_>>());
             claims.take_row(row);
+            after_header = true;
             continue;
         }
+        after_header = false;
         if active.is_empty() {
             read_bare_pairs(row, cells, section_text, &mut blocks, budget, claims, warnings);
             continue;
         }
-        let amount_cols: Vec<u32> = active.iter().map(|&i| blocks[i].amount_col).collect();
+        let mut skip: Vec<u32> = active.iter().map(|&i| blocks[i].amount_col).collect();
+        skip.extend(notes.iter().map(|n| n.0));
         for &bi in &active {
-            read_item(row, &mut blocks[bi], &amount_cols, budget, claims, warnings);
+            read_item(row, &mut blocks[bi], &skip, budget, claims, warnings);
+            let here = row.at(blocks[bi].amount_col).to_string();
+            if let Some(item) = blocks[bi].items.last_mut().filter(|it| it.cell == here) {
+                for (col, header) in &notes {
+                    if let Some(t) = row.get(*col) {
+                        claims.take(row, *col);
+                        item.note
+                            .get_or_insert_with(LabelMap::default)
+                            .insert(vocab::clean_label(header), t.to_string());
+                    }
+                }
+            }
         }
     }
     for mut b in blocks {
@@ -199,6 +246,24 @@ fn header_blocks(cells: &[(u32, String)], numeric_cols: &[u32], list_label: &str
     blocks
 }
 
+/// The header's text columns right of its first amount column that head no
+/// block and hold no item labels: their cells are each item's note.
+fn note_columns(cells: &[(u32, String)], active: &[&Block]) -> Vec<(u32, String)> {
+    let Some(first) = active.iter().map(|b| b.amount_col).min() else {
+        return Vec::new();
+    };
+    cells
+        .iter()
+        .filter(|(c, _)| {
+            *c > first
+                && !active
+                    .iter()
+                    .any(|b| b.amount_col == *c || b.label == LabelAt::Column(*c))
+        })
+        .cloned()
+        .collect()
+}
+
 /// `label | amount | label | amount` along a row with no header above it.
 fn bare_pairs(cells: &[(u32, String)]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
@@ -269,5 +334,6 @@ fn read_item(
         label: vocab::clean_label(label.unwrap_or_default()),
         amount,
         cell: row.at(b.amount_col).to_string(),
+        note: None,
     });
 }

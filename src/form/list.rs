@@ -146,6 +146,7 @@ fn project(
                 label: heading,
                 amount,
                 cell: r.at(*col).to_string(),
+                note: None,
             }],
         });
     }

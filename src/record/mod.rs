@@ -60,6 +60,9 @@ pub struct BudgetItem {
     pub label: String,
     pub amount: Option<Number>,
     pub cell: String,
+    /// A cost table's text columns (测算依据 …), keyed by header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<LabelMap>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
