@@ -13,6 +13,9 @@ use crate::record::{Budget, BudgetBlock, BudgetItem, LabelMap, Number, OverallGo
 use crate::value;
 use crate::vocab::{self, fold, Field, FormKind};
 
+/// How far down a list sheet's header row is looked for.
+const HEADER_SEARCH_ROWS: usize = 12;
+
 /// The columns left of the indicator levels, by role.
 #[derive(Debug, Default)]
 struct Columns {
@@ -49,7 +52,8 @@ impl Columns {
 /// levels, and at least two projects under it).
 pub(super) fn read(grid: &Grid, form: &FormRows, file_stem: &str) -> Option<Vec<(Record, Claims)>> {
     let rows = &form.rows;
-    let (hi, header) = rows.iter().enumerate().find(|(_, r)| {
+    // The list's header sits near the top, under the title and notes.
+    let (hi, header) = rows.iter().enumerate().take(HEADER_SEARCH_ROWS).find(|(_, r)| {
         header_levels(r).is_some_and(|l| {
             let first = l[0][0];
             r.cells

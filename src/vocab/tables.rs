@@ -563,9 +563,9 @@ pub(super) const SECTION_RULES: &[(Match, &str, Section)] = &[
     (Match::Suffix, "总目标", Section::Goal),
     (Match::Suffix, "绩效目标", Section::Goal),
     (Match::Suffix, "总体目标", Section::Goal),
-    (Match::Contains, "预算执行情况", Section::Budget),
+    (Match::Suffix, "预算执行情况", Section::Budget),
     (Match::Suffix, "资金来源", Section::Budget),
-    (Match::Contains, "测算依据", Section::Budget),
+    (Match::Suffix, "测算依据", Section::Budget),
     (Match::Suffix, "资金情况", Section::Budget),
     (Match::Suffix, "重点工作任务", Section::KeyTasks),
     (Match::Suffix, "重点任务", Section::KeyTasks),
@@ -582,7 +582,7 @@ pub(super) const GOAL_PART_RULES: &[(Match, &str, GoalPart)] = &[
     (Match::Prefix, "中长期", GoalPart::Period),
 ];
 
-/// Words of a category column's header (指标类型, 指标类别): a header row
+/// How a category column's header starts (指标类型, 指标类别): a header row
 /// holding one is looked at even without 级.
 pub const CATEGORY_HEADER_HINTS: &[&str] = &["指标类"];
 
