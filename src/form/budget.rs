@@ -97,13 +97,13 @@ pub fn read(
                 // A two-row header: the lower cells head their columns; an
                 // upper cell spanning both rows (no cell under it) keeps its
                 // block, and the blocks stay in column order.
-                let kept: Vec<Block> = active
-                    .iter()
-                    .rev()
-                    .filter_map(|&b| (b + 1 == blocks.len()).then(|| blocks.pop()).flatten())
-                    .filter(|b| !cells.iter().any(|(c, _)| *c == b.amount_col))
-                    .collect();
-                new.extend(kept);
+                // The upper row's blocks are the last ones made.
+                let upper = blocks.split_off(active.first().copied().unwrap_or(blocks.len()));
+                new.extend(
+                    upper
+                        .into_iter()
+                        .filter(|b| !cells.iter().any(|(c, _)| *c == b.amount_col)),
+                );
                 new.sort_by_key(|b| b.amount_col);
             }
             active = (blocks.len()..blocks.len() + new.len()).collect();

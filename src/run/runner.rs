@@ -193,7 +193,9 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
                     }
                     Err(e) => return Err(e),
                 }
-                pb.set_message(progress_message(&report, &pb, started));
+                if !pb.is_hidden() {
+                    pb.set_message(progress_message(&report, &pb, started));
+                }
             }
             for s in &mut sinks {
                 s.flush()?;
