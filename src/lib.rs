@@ -33,6 +33,7 @@ mod pipeline;
 mod read;
 mod record;
 mod run;
+mod survey;
 mod value;
 mod vocab;
 
@@ -41,15 +42,20 @@ pub use error::{Error, ErrorKind, Limit, Result};
 pub use form::{explain, extract, Claims, Part};
 pub use grid::{column_name, CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
 pub use inspect::render as inspect;
-pub use output::{to_line, FlatFormat, FlatRow, RunReport};
+pub use output::{to_line, write_atomic, FlatFormat, FlatRow, RunReport};
 pub use pathtext::path_text;
 pub use pipeline::{extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
 pub use run::inputs::{collect as collect_inputs, Input, InputOptions, Shard, SkippedFile};
 #[cfg(feature = "cli")]
-pub use run::{run, Options, RunError, RunOutcome, Stopped};
+pub use run::{run, survey, Options, RunError, RunOutcome, Stopped, SurveyOptions, SurveyOutcome};
+pub use survey::{
+    render_json as labels_json, render_text as labels_text, render_vocab as labels_vocab, survey_file, Label, Place,
+    Suggestion, Survey, Unknown,
+};
 pub use value::{parse_amount, parse_target, Amount, ColumnKey, Op, Target, TargetKind};
+pub use vocab::{VocabError, Vocabulary};
 
 /// The record types, for callers that walk a record.
 pub mod types {

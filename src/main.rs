@@ -6,7 +6,7 @@
 //! 141 the reader of standard output went away (quietly).
 
 use clap::{Args, Parser, Subcommand};
-use declx::{FlatFormat, Limits, Options, Shard, Stopped};
+use declx::{FlatFormat, Limits, Options, Shard, Stopped, SurveyOptions, Vocabulary};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,7 +47,53 @@ enum Command {
         /// Only this sheet.
         #[arg(long)]
         sheet: Option<String>,
+        #[command(flatten)]
+        vocab: VocabArgs,
     },
+    /// List the labels declx did not understand across files, ranked by files.
+    Labels(LabelsArgs),
+}
+
+#[derive(Args)]
+struct VocabArgs {
+    /// A vocabulary file (TOML) merged over the built-in one; repeatable, later files win.
+    #[arg(long = "vocab", value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+impl VocabArgs {
+    /// The vocabulary, or the usage error naming the file and line.
+    fn load(&self) -> Result<Vocabulary, String> {
+        Vocabulary::load(&self.files).map_err(|e| format!("--vocab {e}"))
+    }
+}
+
+#[derive(Args)]
+struct LabelsArgs {
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Paths read from stdin (`-`) are separated by NUL.
+    #[arg(long = "null", short = '0')]
+    null: bool,
+    #[command(flatten)]
+    vocab: VocabArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Only the N labels in most files.
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+    /// Also write a starter vocabulary (every label commented out beside its suggested role).
+    #[arg(long, value_name = "FILE")]
+    emit_vocab: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    jobs: Option<usize>,
+    /// No progress bar and no per-file errors on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -78,6 +124,14 @@ struct ExtractArgs {
     /// No progress bar and no summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    #[command(flatten)]
+    vocab: VocabArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+#[derive(Args)]
+struct LimitArgs {
     /// Largest input file, in MiB.
     #[arg(long, default_value_t = 256)]
     max_file_mb: u64,
@@ -96,6 +150,19 @@ struct ExtractArgs {
     /// Longest cell text kept, in KiB (longer text is cut, with a warning).
     #[arg(long, default_value_t = 1024)]
     max_cell_kb: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_mb << 20,
+            max_cells: self.max_cells,
+            max_spans: self.max_spans,
+            max_unzipped_bytes: self.max_unzipped_mb << 20,
+            max_cell_bytes: self.max_cell_kb << 10,
+            max_rows: self.max_rows,
+        }
+    }
 }
 
 impl ExtractArgs {
@@ -120,14 +187,8 @@ impl ExtractArgs {
             jobs: self.jobs,
             shard: self.shard,
             quiet: self.quiet,
-            limits: Limits {
-                max_file_bytes: self.max_file_mb << 20,
-                max_cells: self.max_cells,
-                max_spans: self.max_spans,
-                max_unzipped_bytes: self.max_unzipped_mb << 20,
-                max_cell_bytes: self.max_cell_kb << 10,
-                max_rows: self.max_rows,
-            },
+            limits: self.limits.limits(),
+            vocab: self.vocab.load()?,
         })
     }
 }
@@ -145,13 +206,51 @@ fn print_out(text: &str) -> ExitCode {
     }
 }
 
+fn usage_error(why: &str) -> ExitCode {
+    eprintln!("declx: {why}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn labels(args: LabelsArgs) -> ExitCode {
+    let vocab = match args.vocab.load() {
+        Ok(v) => v,
+        Err(why) => return usage_error(&why),
+    };
+    let opts = SurveyOptions {
+        inputs: args.paths,
+        null_separated: args.null,
+        jobs: args.jobs,
+        quiet: args.quiet,
+        limits: args.limits.limits(),
+        vocab,
+        top: args.top,
+    };
+    let outcome = match declx::survey(&opts) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&format!("error: {e}")),
+    };
+    if let Some(path) = &args.emit_vocab {
+        let text = declx::labels_vocab(&outcome.labels, outcome.files);
+        if let Err(e) = declx::write_atomic(path, text.as_bytes()) {
+            return usage_error(&format!("error: cannot write {}: {e}", path.display()));
+        }
+    }
+    let text = if args.json {
+        declx::labels_json(&outcome.labels)
+    } else {
+        declx::labels_text(&outcome.labels, outcome.files, outcome.failed)
+    };
+    match print_out(&text) {
+        code if code != ExitCode::SUCCESS => code,
+        _ if outcome.failed > 0 => ExitCode::from(EXIT_SOME_FAILED),
+        ok => ok,
+    }
+}
+
 fn extract(args: ExtractArgs) -> ExitCode {
     let opts = match args.options() {
         Ok(o) => o,
-        Err(why) => {
-            eprintln!("declx: {why}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(why) => return usage_error(&why),
     };
     let outcome = match declx::run(&opts) {
         Ok(o) => o,
@@ -204,13 +303,20 @@ fn main() -> ExitCode {
             "{}\n",
             serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
         )),
-        Command::Inspect { path, sheet } => match declx::inspect(&path, sheet.as_deref(), &Limits::default()) {
-            Ok(text) => print_out(&text),
-            Err(e) => {
-                eprintln!("declx: error: {e}");
-                ExitCode::from(EXIT_SOME_FAILED)
+        Command::Inspect { path, sheet, vocab } => {
+            let vocab = match vocab.load() {
+                Ok(v) => v,
+                Err(why) => return usage_error(&why),
+            };
+            match vocab.scope(|| declx::inspect(&path, sheet.as_deref(), &Limits::default())) {
+                Ok(text) => print_out(&text),
+                Err(e) => {
+                    eprintln!("declx: error: {e}");
+                    ExitCode::from(EXIT_SOME_FAILED)
+                }
             }
-        },
+        }
+        Command::Labels(args) => labels(args),
         Command::Extract(args) => extract(args),
     }
 }

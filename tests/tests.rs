@@ -14,4 +14,5 @@ mod robustness;
 mod schema;
 mod seed;
 mod variants;
+mod vocab;
 mod workbooks;

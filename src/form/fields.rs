@@ -18,6 +18,8 @@ pub struct Fields {
     pub unit: Option<String>,
     /// A `单位：万元` line: the money unit of the budget.
     pub money_unit: Option<String>,
+    /// The year a 年度 field names.
+    pub year: Option<i32>,
     pub project: LabelMap,
     pub info: LabelMap,
 }
@@ -30,6 +32,7 @@ impl Fields {
             dept_fallback: None,
             unit: None,
             money_unit: None,
+            year: None,
             project: LabelMap::default(),
             info,
         }
@@ -152,7 +155,7 @@ pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
     if folded_label.trim_start_matches('(').ends_with(vocab::UNIT_LABEL) {
         let v = fold(&value);
         let v = v.trim_end_matches(')');
-        if vocab::MONEY_UNITS.contains(&v) {
+        if vocab::is_money_unit(v) {
             b.money_unit.get_or_insert_with(|| v.to_string());
             return;
         }
@@ -184,6 +187,14 @@ pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
         }
         Some(vocab::Field::ProjectName) => b.project.insert("name".into(), value),
         Some(vocab::Field::Project) => b.project.insert(clean, value),
+        Some(vocab::Field::ProjectKey(key)) => b.project.insert(key.to_string(), value),
+        Some(vocab::Field::Year) => {
+            // Kept as written; the record's year when the title gives none.
+            if b.year.is_none() {
+                b.year = super::year_in(&value);
+            }
+            b.info.insert(clean, value)
+        }
         Some(vocab::Field::Info) | None => {
             if fold(label) == vocab::FILER_LABEL && b.dept_fallback.is_none() {
                 b.dept_fallback = Some(value.clone());

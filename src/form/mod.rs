@@ -67,6 +67,11 @@ static YEAR_PLAIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(vocab::YEAR_PLA
 pub(super) static YEAR_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])((?:19|20)\d{2})(?:[^0-9]|$)").expect("regex"));
 
+/// A four-digit year standing alone in a text (2023, 2023年度, 预算2023).
+pub(super) fn year_in(text: &str) -> Option<i32> {
+    YEAR_NAME.captures(text).and_then(|c| c[1].parse().ok())
+}
+
 /// The declared year: `…年度` in the title or subtitle first, then `…年`.
 pub(super) fn year_of_form(title: &str, subtitle: &str) -> Option<i32> {
     // `find` runs on the DFA; capture groups would not, and the year is
@@ -250,8 +255,10 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
         parts.budget.unit = fields.money_unit.clone();
     }
     let subtitle = fields.info.get("subtitle").unwrap_or_default().to_string();
-    let year =
-        year_of_form(&title, &subtitle).or_else(|| YEAR_NAME.captures(file_stem).and_then(|c| c[1].parse().ok()));
+    // The title's year, then a 年度 field's, then the file name's.
+    let year = year_of_form(&title, &subtitle)
+        .or(fields.year)
+        .or_else(|| year_in(file_stem));
     let department = fields.department.clone().or(fields.dept_fallback.clone());
     let unmapped = unmapped_cells(&rows, &claims);
     warnings.extend(grid.notes.iter().cloned());

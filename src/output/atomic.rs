@@ -96,3 +96,16 @@ pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     let _ = dir;
     Ok(())
 }
+
+/// Writes a whole small file atomically: all of `bytes` or, on failure,
+/// nothing (and no temp file left).
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let pending = PendingFile::new(target);
+    match fs::write(&pending.path, bytes) {
+        Ok(()) => pending.commit(),
+        Err(e) => {
+            pending.abandon();
+            Err(e)
+        }
+    }
+}

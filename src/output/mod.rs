@@ -8,6 +8,7 @@ mod flat;
 mod jsonl;
 mod report;
 
+pub use atomic::write_atomic;
 pub use files::{record_name, FileSink};
 pub use flat::{FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;

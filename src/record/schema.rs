@@ -83,7 +83,7 @@ impl JsonSchema for Target {
                 "unit": {"type": ["string", "null"]},
                 "min": {"type": "number"},
                 "max": {"type": "number"},
-                "grade": {"enum": crate::vocab::GRADES},
+                "grade": {"enum": crate::vocab::grades()},
                 "terms": {"type": "array", "items": term}
             },
             "additionalProperties": false

@@ -27,7 +27,7 @@ pub(super) struct Prepared {
 }
 
 fn prepare(input: &Input, opts: &Options) -> Result<Prepared, Error> {
-    let outcome = extract_guarded(&input.path, &opts.limits)?;
+    let outcome = opts.vocab.scope(|| extract_guarded(&input.path, &opts.limits))?;
     let records = outcome
         .records
         .into_iter()
@@ -47,7 +47,12 @@ fn prepare(input: &Input, opts: &Options) -> Result<Prepared, Error> {
 
 /// One file under catch_unwind: a panic is an internal error for that file only.
 fn extract_guarded(path: &Path, limits: &crate::Limits) -> Result<FileOutcome, Error> {
-    match catch_unwind(AssertUnwindSafe(|| crate::extract_file(path, limits))) {
+    extract_guarded_with(path, |p| crate::extract_file(p, limits))
+}
+
+/// Any per-file job under catch_unwind.
+pub(super) fn extract_guarded_with<T>(path: &Path, job: impl FnOnce(&Path) -> Result<T, Error>) -> Result<T, Error> {
+    match catch_unwind(AssertUnwindSafe(|| job(path))) {
         Ok(r) => r,
         Err(p) => {
             let msg = p

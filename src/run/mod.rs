@@ -16,3 +16,7 @@ mod stale;
 mod stop;
 #[cfg(feature = "cli")]
 pub use runner::{run, RunError, RunOutcome, Stopped};
+#[cfg(feature = "cli")]
+mod survey;
+#[cfg(feature = "cli")]
+pub use survey::{survey, SurveyOptions, SurveyOutcome};

@@ -1,8 +1,10 @@
-//! What a batch run is asked to do: inputs, outputs, parallelism, limits.
+//! What a batch run is asked to do: inputs, outputs, parallelism, limits,
+//! vocabulary.
 
 use super::inputs::Shard;
 use crate::output::FlatFormat;
 use crate::read::Limits;
+use crate::vocab::Vocabulary;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Default)]
@@ -21,4 +23,6 @@ pub struct Options {
     pub shard: Option<Shard>,
     pub quiet: bool,
     pub limits: Limits,
+    /// The labels the form stage knows: built in, or user files over it.
+    pub vocab: Vocabulary,
 }

@@ -2,7 +2,7 @@
 //! rust_decimal. Knows nothing of where an amount sits on a form.
 
 use super::target::is_placeholder;
-use crate::vocab::{self, AMOUNT_UNITS};
+use crate::vocab;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -34,12 +34,9 @@ pub fn parse_amount(raw: &str) -> Result<Option<Amount>, ()> {
     let folded: String = vocab::fold(raw).replace(vocab::FULL_WIDTH_PERCENT, "%");
     let mut t = folded.as_str();
     let mut unit = None;
-    for &(written, meant) in AMOUNT_UNITS {
-        if let Some(rest) = t.strip_suffix(written) {
-            unit = Some(meant);
-            t = rest;
-            break;
-        }
+    if let Some((rest, meant)) = vocab::amount_unit(t) {
+        unit = Some(meant);
+        t = rest;
     }
     let t = t.replace(',', "");
     let t = t.strip_prefix('+').unwrap_or(&t);

@@ -3,13 +3,12 @@
 //! `vocab`; this module only reads.
 
 use super::{Number, Op};
-use crate::vocab::{self, COMPARATORS, GRADES, PLACEHOLDERS, TRAILING_COMPARATORS, UNITS};
+use crate::vocab;
 use regex::Regex;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -137,8 +136,7 @@ fn is_clause_break(c: char) -> bool {
 
 /// Whether a cell is blank or a placeholder such as — or /.
 pub fn is_placeholder(raw: &str) -> bool {
-    let t = raw.trim();
-    t.is_empty() || PLACEHOLDERS.contains(&t)
+    vocab::is_placeholder(raw)
 }
 
 /// Parses one target cell.
@@ -193,7 +191,7 @@ fn grade_of(norm: &str) -> Option<(&'static str, Op)> {
         .iter()
         .find_map(|p| t.strip_prefix(p))
         .unwrap_or(t);
-    for g in GRADES {
+    for &g in vocab::grades() {
         if let Some(rest) = t.strip_prefix(g) {
             if let Some(op) = vocab::grade_suffix(rest) {
                 return Some((g, op));
@@ -206,7 +204,7 @@ fn grade_of(norm: &str) -> Option<(&'static str, Op)> {
 fn parse_range(raw: &str, norm: &str) -> Option<Target> {
     let caps = RANGE.captures(norm)?;
     let prefix = caps.get(1).map_or("", |m| m.as_str()).trim();
-    if COMPARATORS.iter().any(|(w, _)| prefix.ends_with(w)) {
+    if vocab::ends_with_comparator(prefix) {
         return None;
     }
     let min = Decimal::from_str(&caps[2]).ok()?;
@@ -233,33 +231,10 @@ fn parse_range(raw: &str, norm: &str) -> Option<Target> {
     Some(t)
 }
 
-/// Units by their first character, longest first.
-static UNITS_BY_FIRST: LazyLock<HashMap<char, Vec<&'static str>>> = LazyLock::new(|| {
-    let mut m: HashMap<char, Vec<&'static str>> = HashMap::new();
-    for u in UNITS {
-        if let Some(c) = u.chars().next() {
-            m.entry(c).or_default().push(u);
-        }
-    }
-    for v in m.values_mut() {
-        v.sort_by_key(|u| std::cmp::Reverse(u.chars().count()));
-    }
-    m
-});
-
-/// The comparator tables as chars, matched against a number's neighbours
-/// thousands of times per run (in table order: the first match wins).
-static COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> = LazyLock::new(|| as_chars(COMPARATORS));
-static TRAILING_COMPARATOR_CHARS: LazyLock<Vec<(Vec<char>, Op)>> = LazyLock::new(|| as_chars(TRAILING_COMPARATORS));
-
-fn as_chars(table: &[(&str, Op)]) -> Vec<(Vec<char>, Op)> {
-    table.iter().map(|(w, sym)| (w.chars().collect(), *sym)).collect()
-}
-
 /// The longest unit starting at `at`.
 fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
     let rest = &chars[at.min(chars.len())..];
-    let candidates = UNITS_BY_FIRST.get(rest.first()?)?;
+    let candidates = vocab::units_starting(*rest.first()?)?;
     candidates
         .iter()
         .find(|u| starts_with_chars(rest, u))
@@ -291,7 +266,13 @@ fn unit_len(c: &[char], at: usize) -> Option<usize> {
             .count();
         let k = (0..=k)
             .rev()
-            .find(|&k| !TRAILING_COMPARATOR_CHARS.iter().any(|(w, _)| rest[k..].starts_with(w)) || k == 0)
+            .find(|&k| {
+                !vocab::comparator_chars()
+                    .1
+                    .iter()
+                    .any(|(w, _)| rest[k..].starts_with(w))
+                    || k == 0
+            })
             .unwrap_or(0);
         if k == 0 {
             break;
@@ -381,7 +362,7 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
         let before = &c[clause_start..before_end];
         let mut op = None;
         let mut metric_end = before_end;
-        if let Some((word, sym)) = COMPARATOR_CHARS.iter().find(|(w, _)| before.ends_with(w)) {
+        if let Some((word, sym)) = vocab::comparator_chars().0.iter().find(|(w, _)| before.ends_with(w)) {
             op = Some(*sym);
             metric_end -= word.len();
         }
@@ -394,7 +375,11 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
             pos += n;
             vocab::fold(&u).replace(vocab::FULL_WIDTH_PERCENT, "%")
         });
-        if let Some((word, sym)) = TRAILING_COMPARATOR_CHARS.iter().find(|(w, _)| c[pos..].starts_with(w)) {
+        if let Some((word, sym)) = vocab::comparator_chars()
+            .1
+            .iter()
+            .find(|(w, _)| c[pos..].starts_with(w))
+        {
             if op.is_none() {
                 op = Some(*sym);
             }

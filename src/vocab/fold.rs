@@ -1,8 +1,7 @@
 //! Folding: how a cell's text is compared with a label (no blanks, half-width
 //! ASCII, no leading `*` or trailing colon), and how a label is cleaned for
-//! output. Knows no label itself, only the unit suffixes it strips.
+//! output. Knows no label itself; the unit suffixes it strips are in the vocabulary.
 
-use super::tables::UNIT_SUFFIXES;
 use std::borrow::Cow;
 
 /// Label text folded for matching: no blanks or line breaks, full-width
@@ -86,7 +85,7 @@ pub fn clean_label(text: &str) -> String {
     while let Some(inner) = t.strip_suffix('）').or_else(|| t.strip_suffix(')')) {
         let Some(open) = inner.rfind(['（', '(']) else { break };
         let note = &inner[open + inner[open..].chars().next().map_or(1, char::len_utf8)..];
-        if !UNIT_SUFFIXES.contains(&note) {
+        if !super::is_unit_suffix(note) {
             break;
         }
         t = inner[..open].trim_end();

@@ -1,78 +1,53 @@
 //! The vocabulary: lookups from folded label text to the role it plays
 //! (title, section, field, column key, category …). The words themselves are
-//! in `tables`; no other module holds form vocabulary.
+//! data, in `vocab/default.toml` and the user's `--vocab` files (read by
+//! `load`, merged by `data`, chosen per thread by `active`); here is only
+//! the code that asks them.
 
+mod active;
+mod data;
 mod fold;
-mod tables;
-mod units;
+mod load;
+mod role;
 mod words;
 
+pub use active::Vocabulary;
 pub use fold::{clean_label, fold, half_width, label, split_paren};
-pub use tables::{
-    AMOUNT_UNITS, CATEGORY_HEADER_HINTS, COMPARATORS, GRADES, MAX_PER_UNIT_CHARS, MONEY_UNITS, OPTIONS_SUFFIX,
-    PER_MARKS, PLACEHOLDERS, PLAIN_VALUE_HEADER, TRAILING_COMPARATORS, UNIT_MULTIPLIERS,
-};
+pub use load::{Match, VocabError};
+pub use role::Table;
+pub use words::*;
 
 pub use crate::record::FormKind;
 use crate::value::{ColumnKey, Op};
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::LazyLock;
-use tables::*;
-pub use units::UNITS;
-pub use words::*;
-
-/// A label table indexed for exact lookups, which run for every cell. A
-/// label listed twice keeps its first entry, as a scan of the table would.
-struct Lookup<V: 'static>(FxHashMap<&'static str, (usize, V)>);
-
-impl<V: Clone> Lookup<V> {
-    fn of(table: &'static [(&'static str, V)]) -> Self {
-        let mut map = FxHashMap::default();
-        for (i, (label, v)) in table.iter().enumerate() {
-            map.entry(*label).or_insert((i, v.clone()));
-        }
-        Lookup(map)
-    }
-
-    fn get(&self, label: &str) -> Option<V> {
-        self.0.get(label).map(|(_, v)| v.clone())
-    }
-
-    /// The entry, earliest in the table, that names any of `labels`.
-    fn first_of(&self, labels: [&str; 2]) -> Option<V> {
-        labels
-            .iter()
-            .filter_map(|l| self.0.get(l))
-            .min_by_key(|(i, _)| *i)
-            .map(|(_, v)| v.clone())
-    }
-}
-
-fn label_set(table: &'static [&'static str]) -> FxHashSet<&'static str> {
-    table.iter().copied().collect()
-}
+use active::tables as v;
 
 /// The money unit a folded header carries, if any: `预算金额(万元)` → 万元.
 pub fn money_unit(folded: &str) -> Option<&'static str> {
     let (_, paren) = split_paren(folded);
     let hay = paren.unwrap_or(folded);
-    MONEY_UNITS.iter().copied().find(|u| hay.contains(u))
+    v().money_units.iter().copied().find(|u| hay.contains(u))
+}
+
+/// Whether a value is a money unit (万元, 元 …).
+pub fn is_money_unit(text: &str) -> bool {
+    v().money_units.contains(&text)
 }
 
 /// Whether folded text reads as a form title (any template year).
 pub fn is_title(folded: &str) -> bool {
-    if NOTE_PREFIXES.iter().any(|p| folded.starts_with(p)) || CITATION_MARKS.iter().any(|c| folded.contains(c)) {
+    let t = v();
+    if NOTE_PREFIXES.iter().any(|p| folded.starts_with(p)) || t.citation_marks.iter().any(|c| folded.contains(c)) {
         // A note or a paragraph citing a form by name starts nothing.
         return false;
     }
     let n = folded.chars().count();
-    (n <= 80 && TITLE_MARKS.iter().any(|m| folded.contains(m)))
-        || (n <= SHORT_TITLE_CHARS && FORM_WORDS.iter().any(|w| split_paren(folded).0.ends_with(w)))
+    (n <= TITLE_CHARS_MAX && t.title_marks.iter().any(|m| folded.contains(m)))
+        || (n <= SHORT_TITLE_CHARS && t.form_words.iter().any(|w| split_paren(folded).0.ends_with(w)))
 }
 
 /// The form kind a title names, if it names one.
 pub fn kind_from_title(folded: &str) -> Option<FormKind> {
-    KIND_BY_TITLE
+    v().titles
         .iter()
         .find(|(k, _)| folded.contains(k))
         .map(|&(_, kind)| kind)
@@ -108,8 +83,11 @@ impl Section {
 pub fn section(folded: &str) -> Option<Section> {
     let (base, _) = split_paren(folded);
     let base = base.trim_end_matches(':');
-    static BY_LABEL: LazyLock<Lookup<Section>> = LazyLock::new(|| Lookup::of(SECTIONS));
-    BY_LABEL.get(base).or_else(|| by_rule(base, SECTION_RULES))
+    let t = v();
+    if t.sections.dropped.contains(base) {
+        return None;
+    }
+    t.sections.get(base).or_else(|| by_rule(base, &t.section_rules))
 }
 
 /// A role decided by the label's words when no table names it: the label
@@ -129,14 +107,6 @@ fn by_rule<V: Copy>(label: &str, rules: &[(Match, &str, V)]) -> Option<V> {
         .map(|&(_, _, v)| v)
 }
 
-/// How a rule's word must sit in a label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Match {
-    Prefix,
-    Suffix,
-    Contains,
-}
-
 /// Where a labelled header field goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -146,10 +116,14 @@ pub enum Field {
     ParentDepartment,
     /// 实施单位.
     Unit,
+    /// 年度, 预算年度: the year, when the title gives none.
+    Year,
     /// 项目名称.
     ProjectName,
-    /// Other project header fields, kept under `project`.
+    /// Other project header fields, kept under `project` by their label.
     Project,
+    /// A project header field kept under the key a vocabulary file gives.
+    ProjectKey(&'static str),
     /// Known `info` fields.
     Info,
 }
@@ -157,29 +131,30 @@ pub enum Field {
 /// The field a folded label cell names, if it is a known header label.
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
-    static BY_LABEL: LazyLock<Lookup<Field>> = LazyLock::new(|| Lookup::of(FIELDS));
-    BY_LABEL.first_of([folded, base]).or_else(|| {
+    let t = v();
+    if t.fields.dropped.contains(folded) || t.fields.dropped.contains(base) {
+        return None;
+    }
+    t.fields.first_of([folded, base]).or_else(|| {
         // 项目主管部门, 资金名称 …: a known label behind a prefix, or a rule.
-        let stripped = FIELD_PREFIXES
+        let stripped = t
+            .field_prefixes
             .iter()
             .find_map(|p| base.strip_prefix(p))
             .filter(|s| !s.is_empty());
         stripped
-            .and_then(|s| BY_LABEL.get(s))
-            .or_else(|| by_rule(base, FIELD_RULES))
+            .and_then(|s| t.fields.get(s))
+            .or_else(|| by_rule(base, &t.field_rules))
     })
 }
 
 pub fn is_total_label(folded: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(TOTAL_LABELS));
-    SET.contains(folded)
+    v().totals.contains(folded)
 }
 
 /// Which level (0, 1, 2 for 一级, 二级, 三级) a folded header names.
 pub fn level_header(folded: &str) -> Option<usize> {
-    let base = split_paren(folded).0;
-    static BY_LABEL: LazyLock<Lookup<usize>> = LazyLock::new(|| Lookup::of(LEVEL_HEADERS));
-    BY_LABEL.get(base)
+    v().levels.get(split_paren(folded).0)
 }
 
 /// Folded category label without its weight: `产出指标(50分)` → `产出指标`.
@@ -192,35 +167,42 @@ pub fn category_base(folded: &str) -> &str {
 }
 
 pub fn is_level1(folded: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(LEVEL1));
-    SET.contains(category_base(folded))
+    v().level1.contains(category_base(folded))
 }
 
 pub fn is_level2(folded: &str) -> bool {
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(LEVEL2));
-    SET.contains(category_base(folded))
+    v().level2.contains(category_base(folded))
+}
+
+/// Whether a header row cell starts like a category column's header (指标类型, 指标类别).
+pub fn is_category_header_hint(text: &str) -> bool {
+    v().category_header_hints.iter().any(|h| text.starts_with(h))
 }
 
 /// The stable key of an indicator column header; `指标值` alone is `annual`
 /// when no other header claims `annual`, decided by the caller.
 pub fn column_key(folded: &str) -> Option<ColumnKey> {
-    static BY_LABEL: LazyLock<Lookup<ColumnKey>> = LazyLock::new(|| Lookup::of(COLUMN_KEYS));
-    BY_LABEL
+    let t = v();
+    if t.columns.dropped.contains(folded) || t.columns.dropped.contains(split_paren(folded).0) {
+        return None;
+    }
+    t.columns
         .get(folded)
-        .or_else(|| BY_LABEL.get(split_paren(folded).0))
+        .or_else(|| t.columns.get(split_paren(folded).0))
         .or_else(|| target_key_by_words(split_paren(folded).0))
 }
 
 /// Target headers not in the table, by their words: 预期年度目标值 → annual,
 /// 实施期预期指标值 → period, 全年实际完成值 → actual.
 fn target_key_by_words(h: &str) -> Option<ColumnKey> {
+    let t = v();
     let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
-    if has(ACTUAL_WORDS) {
+    if has(&t.actual_words) {
         Some(ColumnKey::Actual)
-    } else if has(TARGET_WORDS) {
-        if has(PERIOD_WORDS) {
+    } else if has(&t.target_words) {
+        if has(&t.period_words) {
             Some(ColumnKey::Period)
-        } else if has(ANNUAL_WORDS) {
+        } else if has(&t.annual_words) {
             Some(ColumnKey::Annual)
         } else {
             None
@@ -232,9 +214,10 @@ fn target_key_by_words(h: &str) -> Option<ColumnKey> {
 
 /// A block label's hint for a plain 指标值 column: 中长期绩效指标 → period.
 pub fn block_hint(folded: &str) -> Option<ColumnKey> {
-    if BLOCK_PERIOD_WORDS.iter().any(|k| folded.contains(k)) {
+    let t = v();
+    if t.block_period_words.iter().any(|k| folded.contains(k)) {
         Some(ColumnKey::Period)
-    } else if folded.contains(BLOCK_ANNUAL_WORD) {
+    } else if t.block_annual_words.iter().any(|k| folded.contains(k)) {
         Some(ColumnKey::Annual)
     } else {
         None
@@ -243,7 +226,7 @@ pub fn block_hint(folded: &str) -> Option<ColumnKey> {
 
 /// Headers that are the plain 指标值 (the only target column in some templates).
 pub fn is_plain_value_header(folded: &str) -> bool {
-    PLAIN_VALUE_HEADERS.contains(&folded)
+    v().plain_value_headers.contains(&folded)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,14 +239,15 @@ pub enum TaskField {
 
 pub fn task_field(folded: &str) -> Option<TaskField> {
     let base = split_paren(folded).0;
-    static BY_LABEL: LazyLock<Lookup<TaskField>> = LazyLock::new(|| Lookup::of(TASK_COLUMNS));
-    BY_LABEL.first_of([folded, base])
+    v().task_columns.first_of([folded, base])
 }
 
 /// Column headers of a budget table that only announce "amounts go here".
 pub fn is_amount_header(folded: &str) -> bool {
     let base = split_paren(folded).0;
-    AMOUNT_HEADERS.contains(&base) || (money_unit(folded).is_some() && base.ends_with(AMOUNT_WORD))
+    let t = v();
+    t.amount_headers.contains(&base)
+        || (money_unit(folded).is_some() && t.amount_words.iter().any(|w| base.ends_with(w)))
 }
 
 /// Parts of a goal section: sub-labels of project and self-evaluation forms.
@@ -280,24 +264,25 @@ pub enum GoalPart {
 }
 
 pub fn goal_part(folded: &str) -> Option<GoalPart> {
-    static BY_LABEL: LazyLock<Lookup<GoalPart>> = LazyLock::new(|| Lookup::of(GOAL_PARTS));
     let base = split_paren(folded).0;
-    BY_LABEL.get(base).or_else(|| by_rule(base, GOAL_PART_RULES))
+    let t = v();
+    if t.goal_parts.dropped.contains(base) {
+        return None;
+    }
+    t.goal_parts.get(base).or_else(|| by_rule(base, &t.goal_part_rules))
 }
 
 pub fn is_budget_column(folded: &str) -> bool {
-    let base = split_paren(folded).0;
-    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| label_set(BUDGET_COLUMNS));
-    SET.contains(base) || is_amount_header(folded)
+    v().budget_columns.contains(split_paren(folded).0) || is_amount_header(folded)
 }
 
 pub fn is_tick_group(folded: &str) -> bool {
-    TICK_GROUPS.contains(&split_paren(folded).0)
+    v().tick_groups.contains(&split_paren(folded).0)
 }
 
 /// Marks that tick an option.
 pub fn is_tick(text: &str) -> bool {
-    TICK_MARKS.contains(&text.trim())
+    v().tick_marks.contains(&text.trim())
 }
 
 /// What a 指标性质 cell says of the row's targets.
@@ -310,17 +295,17 @@ pub enum Nature {
 
 /// The comparator (or 定性) a folded 指标性质 cell gives.
 pub fn nature(folded: &str) -> Option<Nature> {
-    static BY_LABEL: LazyLock<Lookup<Nature>> = LazyLock::new(|| Lookup::of(NATURES));
-    BY_LABEL.get(folded)
+    v().natures.get(folded)
 }
 
 /// Whether a value cell writes its own comparator (≥, 不低于, 以上 …).
 pub fn writes_comparator(raw: &str) -> bool {
+    let t = v();
     raw.chars().any(|c| COMPARATOR_MARKS.contains(c))
-        || COMPARATORS
+        || t.comparators
             .iter()
             .any(|(w, _)| w.chars().count() > 1 && raw.contains(w))
-        || TRAILING_COMPARATORS.iter().any(|(w, _)| raw.contains(w))
+        || t.trailing_comparators.iter().any(|(w, _)| raw.contains(w))
 }
 
 /// The comparator of the words after a grade (良好**以上**), if they give one.
@@ -330,30 +315,121 @@ pub fn grade_suffix(rest: &str) -> Option<Op> {
 
 /// Whether a folded label starts a footer row (说明, 备注, 审核意见 …).
 pub fn is_footer(folded: &str) -> bool {
-    FOOTER_PREFIXES.iter().any(|p| folded.starts_with(p))
+    v().footers.iter().any(|p| folded.starts_with(p))
 }
 
 /// Whether a cell holds a template's prompt rather than content.
 pub fn is_prompt(text: &str) -> bool {
-    PROMPT_MARKS.iter().any(|m| text.contains(m))
+    v().prompts.iter().any(|m| text.contains(m))
 }
 
 /// Whether a budget column holds shares of the total (占比), not amounts.
 pub fn is_share_header(folded: &str) -> bool {
-    SHARE_WORDS.iter().any(|w| folded.contains(w))
+    v().share_words.iter().any(|w| folded.contains(w))
 }
 
 /// Whether a budget header names the column of item labels (资金来源项目,
 /// 支出明细) rather than a block of its own.
 pub fn is_label_column_header(folded: &str) -> bool {
-    folded.chars().count() <= RULE_LABEL_CHARS && LABEL_COLUMN_WORDS.iter().any(|w| folded.ends_with(w))
+    folded.chars().count() <= RULE_LABEL_CHARS && v().label_column_words.iter().any(|w| folded.ends_with(w))
 }
 
 /// Whether a field's value is only a stamp or signature placeholder.
 pub fn is_stamp_placeholder(value: &str) -> bool {
     let f = fold(value);
     let f = f.trim_start_matches('(').trim_end_matches(')');
-    STAMP_WORDS.contains(&f)
+    v().stamp_words.contains(&f)
+}
+
+/// Whether a cell is blank or a placeholder such as — or /.
+pub fn is_placeholder(raw: &str) -> bool {
+    let t = raw.trim();
+    t.is_empty() || v().placeholders.contains(&t)
+}
+
+/// Grades a qualitative target may name, in table order.
+pub fn grades() -> &'static [&'static str] {
+    &v().grades
+}
+
+/// A comparator word as chars, and the comparator it writes.
+pub type ComparatorChars = (Vec<char>, Op);
+
+/// The comparator tables as chars: those before a number, those after it.
+pub fn comparator_chars() -> (&'static [ComparatorChars], &'static [ComparatorChars]) {
+    let t = v();
+    (&t.comparator_chars, &t.trailing_comparator_chars)
+}
+
+/// Whether text ends with a comparator word (a range after it is no range).
+pub fn ends_with_comparator(text: &str) -> bool {
+    v().comparators.iter().any(|(w, _)| text.ends_with(w))
+}
+
+/// Known units starting with `first`, longest first.
+pub fn units_starting(first: char) -> Option<&'static [&'static str]> {
+    v().units_by_first.get(&first).map(Vec::as_slice)
+}
+
+/// The unit an amount cell's suffix stands for, and the text before it: `250万` → (250, 万元).
+pub fn amount_unit(text: &str) -> Option<(&str, &'static str)> {
+    v().amount_units
+        .iter()
+        .find_map(|&(written, meant)| text.strip_suffix(written).map(|rest| (rest, meant)))
+}
+
+/// Whether a bracketed note after a label is a money unit (预算金额（万元）).
+pub fn is_unit_suffix(note: &str) -> bool {
+    v().unit_suffixes.contains(&note)
+}
+
+/// Every label of a role table with its role's name, highest rank first
+/// (what `declx labels` compares an unknown label with). Tables of marks
+/// and units give none.
+pub fn labels_of(table: Table) -> Vec<(&'static str, String)> {
+    let t = v();
+    match table {
+        Table::Fields => named(&t.fields, role::field_name),
+        Table::Sections => named(&t.sections, |s| s.name().to_string()),
+        Table::Columns => named(&t.columns, |c| c.as_str().to_string()),
+        Table::TaskColumns => named(&t.task_columns, |x| role::task_name(x).to_string()),
+        Table::GoalParts => named(&t.goal_parts, |g| role::goal_part_name(g).to_string()),
+        Table::Levels => named(&t.levels, |l| (l + 1).to_string()),
+        _ => Vec::new(),
+    }
+}
+
+fn named<V: Clone>(l: &data::Lookup<V>, name: impl Fn(V) -> String) -> Vec<(&'static str, String)> {
+    l.entries().into_iter().map(|(k, v)| (k, name(v))).collect()
+}
+
+/// The role a rule of `table` gives a label of any length, with the rule's
+/// word: what a rule would say of a label too long for rules.
+pub fn rule_role(table: Table, label: &str) -> Option<(String, &'static str)> {
+    let t = v();
+    let hit = |how: &Match, word: &str| match how {
+        Match::Prefix => label.starts_with(word),
+        Match::Suffix => label.ends_with(word),
+        Match::Contains => label.contains(word),
+    };
+    match table {
+        Table::Fields => t
+            .field_rules
+            .iter()
+            .find(|(h, w, _)| hit(h, w))
+            .map(|(_, w, f)| (role::field_name(*f), *w)),
+        Table::Sections => t
+            .section_rules
+            .iter()
+            .find(|(h, w, _)| hit(h, w))
+            .map(|(_, w, s)| (s.name().to_string(), *w)),
+        Table::GoalParts => t
+            .goal_part_rules
+            .iter()
+            .find(|(h, w, _)| hit(h, w))
+            .map(|(_, w, g)| (role::goal_part_name(*g).to_string(), *w)),
+        _ => None,
+    }
 }
 
 /// The ticked option of a row of options with boxes (`1.部门项目 □ 2.公共项目

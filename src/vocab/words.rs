@@ -1,11 +1,12 @@
-//! Single words and marks as data: the names warnings and checks use, the
-//! budget lines the checks add up, grade words, year patterns and the
-//! punctuation the value parser splits on. Roles of labels are in `tables`.
+//! Single words and marks as code: the names warnings and checks use, the
+//! budget lines the checks add up (SPEC §3.3), grade words, year patterns,
+//! the punctuation the value parser splits on and the length limits of
+//! labels. Roles of labels are data, in `vocab/default.toml`.
 
 use crate::value::Op;
 
 /// Single characters that write a comparator inside a value cell.
-pub(super) const COMPARATOR_MARKS: &str = "≥≧≤≦<>=＞＜＝";
+pub const COMPARATOR_MARKS: &str = "≥≧≤≦<>=＞＜＝";
 
 /// The 指标性质 column, as warnings name it.
 pub const NATURE_HEADER: &str = "指标性质";
@@ -27,7 +28,7 @@ pub const TITLE_CHARS: &[char] = &['绩', '表'];
 pub const GRADE_PREFIXES: &[&str] = &["达到", "评定为", "评价为", "获得", "为", "达"];
 
 /// Words after a grade and the comparator they give: 良好以上 → >=.
-pub(super) const GRADE_SUFFIXES: &[(&str, Op)] = &[
+pub const GRADE_SUFFIXES: &[(&str, Op)] = &[
     ("", Op::Eq),
     ("等次", Op::Eq),
     ("等级", Op::Eq),
@@ -91,3 +92,28 @@ pub const COLONS: [char; 2] = [':', '：'];
 pub const RANGE_MARKS: &str = "-~～至—–到";
 /// A range target: prefix, first number and unit, a mark, second number and unit.
 pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$";
+
+/// Rules decide roles only for labels this short (in characters).
+pub const RULE_LABEL_CHARS: usize = 14;
+/// A short line ending in a form word is a title up to this many characters.
+pub const SHORT_TITLE_CHARS: usize = 40;
+/// A title line is at most this long.
+pub const TITLE_CHARS_MAX: usize = 80;
+
+/// Units: a multiplier before a known unit (万张), and the marks of a rate
+/// (户/人.月, 元每人每月) after which the unit goes on.
+pub const UNIT_MULTIPLIERS: &[char] = &['万', '千', '亿', '百'];
+pub const PER_MARKS: &[char] = &['/', '每'];
+pub const MAX_PER_UNIT_CHARS: usize = 4;
+
+/// Boxes of an option row: empty ones, and the marks that tick one.
+pub const EMPTY_BOXES: &[char] = &['□', '☐'];
+pub const TICKED_MARKS: &[char] = &['√', '✓', '✔', '☑', '■', '▣', '☒'];
+/// Numbering before an option: 1. 2、 (3).
+pub const OPTION_NUMBERING: &[char] = &['.', '、', '．', '(', ')', '（', '）'];
+
+/// The `info` key suffix under which a row of ticked options is kept as written.
+pub const OPTIONS_SUFFIX: &str = "（选项）";
+
+/// The header assumed for a table's only value column when it has none.
+pub const PLAIN_VALUE_HEADER: &str = "指标值";

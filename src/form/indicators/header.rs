@@ -19,7 +19,7 @@ pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     // a category column (指标类型); indicator rows seldom say either.
     if !row.cells.iter().any(|c| {
         (c.text.len() <= 60 && c.text.contains(vocab::LEVEL_CHAR))
-            || (c.text.len() <= 24 && vocab::CATEGORY_HEADER_HINTS.iter().any(|h| c.text.starts_with(h)))
+            || (c.text.len() <= 24 && vocab::is_category_header_hint(&c.text))
     }) {
         return None;
     }
