@@ -157,6 +157,15 @@ pub fn clean_text(raw: &str) -> String {
     }
 }
 
+/// Whether text holds a character: its UTF-8 last byte (rarer in CJK text
+/// than the lead byte) found with memchr, then the bytes before compared.
+pub fn has_char(text: &str, c: char) -> bool {
+    let mut buf = [0u8; 4];
+    let pat = c.encode_utf8(&mut buf).as_bytes();
+    let h = text.as_bytes();
+    memchr::memchr_iter(pat[pat.len() - 1], h).any(|i| h[..=i].ends_with(pat))
+}
+
 pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
 }

@@ -33,7 +33,10 @@ fn distinct_texts(row: &Row) -> Vec<&str> {
 pub fn title_text(row: &Row) -> Option<&str> {
     // Every title says 绩效 or ends in 表; most rows are rejected without folding.
     let first = row.first()?;
-    if !vocab::TITLE_CHARS.iter().any(|c| first.text.contains(*c)) {
+    if !vocab::TITLE_CHARS
+        .iter()
+        .any(|c| crate::grid::has_char(&first.text, *c))
+    {
         return None;
     }
     let f = vocab::label(first);

@@ -154,7 +154,7 @@ pub fn parse_target(raw: &str) -> Target {
     let chars = normalise(raw);
     let norm: String = chars.iter().collect();
     let has_digit = chars.iter().any(char::is_ascii_digit);
-    let has_range_mark = chars.iter().any(|c| vocab::RANGE_MARKS.contains(*c));
+    let has_range_mark = chars.iter().any(|c| vocab::RANGE_MARKS.chars().any(|m| m == *c));
     if has_digit && has_range_mark {
         if let Some(t) = parse_range(raw, &norm) {
             return t;

@@ -36,6 +36,11 @@ impl<V: Clone> Lookup<V> {
         self
     }
 
+    /// Whether a user file gave the label the role "none".
+    pub fn drops(&self, label: &str) -> bool {
+        !self.dropped.is_empty() && self.dropped.contains(label)
+    }
+
     pub fn get(&self, label: &str) -> Option<V> {
         self.map.get(label).map(|(_, v)| v.clone())
     }
@@ -59,6 +64,64 @@ impl<V: Clone> Lookup<V> {
 
 pub type Words = Vec<&'static str>;
 
+/// Role rules indexed by the byte a rule's word must sit on: a suffix rule
+/// under its word's last byte, a prefix rule under its first, so a label is
+/// tried only against rules that can match it, without hashing. Rules keep
+/// their rank (first match wins, as in the file).
+pub struct Rules<V> {
+    by_last: Vec<Vec<(usize, &'static str, V)>>,
+    by_first: Vec<Vec<(usize, &'static str, V)>>,
+    contains: Vec<(usize, &'static str, V)>,
+    /// For `declx labels`: every rule in rank order.
+    pub all: Vec<(Match, &'static str, V)>,
+}
+
+impl<V: Copy> Rules<V> {
+    fn of(all: Vec<(Match, &'static str, V)>) -> Self {
+        let mut r = Rules {
+            by_last: vec![Vec::new(); 256],
+            by_first: vec![Vec::new(); 256],
+            contains: Vec::new(),
+            all: all.clone(),
+        };
+        for (i, (how, word, v)) in all.into_iter().enumerate() {
+            let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
+                continue;
+            };
+            match how {
+                Match::Suffix => r.by_last[last as usize].push((i, word, v)),
+                Match::Prefix => r.by_first[first as usize].push((i, word, v)),
+                Match::Contains => r.contains.push((i, word, v)),
+            }
+        }
+        r
+    }
+
+    /// The highest-ranked rule whose word sits in `label` as it must.
+    pub fn find(&self, label: &str) -> Option<V> {
+        let b = label.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return None;
+        };
+        let suffix = self.by_last[last as usize]
+            .iter()
+            .find(|(_, w, _)| b.ends_with(w.as_bytes()));
+        let prefix = self.by_first[first as usize]
+            .iter()
+            .find(|(_, w, _)| b.starts_with(w.as_bytes()));
+        let contains = if self.contains.is_empty() {
+            None
+        } else {
+            self.contains.iter().find(|(_, w, _)| label.contains(w))
+        };
+        [suffix, prefix, contains]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(i, _, _)| *i)
+            .map(|(_, _, v)| *v)
+    }
+}
+
 /// Every table of the vocabulary.
 pub struct Tables {
     pub titles: Vec<(&'static str, FormKind)>,
@@ -74,18 +137,18 @@ pub struct Tables {
     pub comparators: Vec<(&'static str, Op)>,
     pub trailing_comparators: Vec<(&'static str, Op)>,
     pub amount_units: Vec<(&'static str, &'static str)>,
-    pub field_rules: Vec<(Match, &'static str, Field)>,
-    pub section_rules: Vec<(Match, &'static str, Section)>,
-    pub goal_part_rules: Vec<(Match, &'static str, GoalPart)>,
+    pub field_rules: Rules<Field>,
+    pub section_rules: Rules<Section>,
+    pub goal_part_rules: Rules<GoalPart>,
     pub title_marks: Words,
     pub form_words: Words,
     pub citation_marks: Words,
     pub field_prefixes: Words,
     pub totals: FxHashSet<&'static str>,
     pub budget_columns: FxHashSet<&'static str>,
-    pub amount_headers: Words,
+    pub amount_headers: FxHashSet<&'static str>,
     pub amount_words: Words,
-    pub plain_value_headers: Words,
+    pub plain_value_headers: FxHashSet<&'static str>,
     pub actual_words: Words,
     pub target_words: Words,
     pub period_words: Words,
@@ -93,17 +156,17 @@ pub struct Tables {
     pub block_period_words: Words,
     pub block_annual_words: Words,
     pub category_header_hints: Words,
-    pub tick_groups: Words,
-    pub tick_marks: Words,
+    pub tick_groups: FxHashSet<&'static str>,
+    pub tick_marks: FxHashSet<&'static str>,
     pub footers: Words,
     pub prompts: Words,
     pub share_words: Words,
     pub label_column_words: Words,
-    pub stamp_words: Words,
-    pub placeholders: Words,
+    pub stamp_words: FxHashSet<&'static str>,
+    pub placeholders: FxHashSet<&'static str>,
     pub grades: Words,
     pub money_units: Words,
-    pub unit_suffixes: Words,
+    pub unit_suffixes: FxHashSet<&'static str>,
     /// Units by their first character, longest first.
     pub units_by_first: FxHashMap<char, Vec<&'static str>>,
     /// The comparator tables as chars, matched against a number's neighbours
@@ -177,6 +240,7 @@ impl Tables {
     pub fn build(layers: &[Layer]) -> Tables {
         let table = |t| ranked(layers, t);
         let list = |l| words(layers, l);
+        let set = |l| -> FxHashSet<&'static str> { words(layers, l).into_iter().collect() };
         let rules = |t: Table| -> Vec<(Match, &'static str, Role)> {
             layers
                 .iter()
@@ -274,39 +338,45 @@ impl Tables {
                     None
                 }
             }),
-            field_rules: rules(Table::Fields)
-                .into_iter()
-                .filter_map(|(h, w, r)| {
-                    if let Role::Field(f) = r {
-                        Some((h, w, field_of(f)))
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-            section_rules: rules(Table::Sections)
-                .into_iter()
-                .filter_map(|(h, w, r)| {
-                    if let Role::Section(s) = r {
-                        Some((h, w, s))
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-            goal_part_rules: rules(Table::GoalParts)
-                .into_iter()
-                .filter_map(|(h, w, r)| if let Role::Goal(g) = r { Some((h, w, g)) } else { None })
-                .collect(),
+            field_rules: Rules::of(
+                rules(Table::Fields)
+                    .into_iter()
+                    .filter_map(|(h, w, r)| {
+                        if let Role::Field(f) = r {
+                            Some((h, w, field_of(f)))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+            ),
+            section_rules: Rules::of(
+                rules(Table::Sections)
+                    .into_iter()
+                    .filter_map(|(h, w, r)| {
+                        if let Role::Section(s) = r {
+                            Some((h, w, s))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect(),
+            ),
+            goal_part_rules: Rules::of(
+                rules(Table::GoalParts)
+                    .into_iter()
+                    .filter_map(|(h, w, r)| if let Role::Goal(g) = r { Some((h, w, g)) } else { None })
+                    .collect(),
+            ),
             title_marks: list(WordList::TitleMarks),
             form_words: list(WordList::FormWords),
             citation_marks: list(WordList::CitationMarks),
             field_prefixes: list(WordList::FieldPrefixes),
             totals: list(WordList::Totals).into_iter().collect(),
             budget_columns: list(WordList::BudgetColumns).into_iter().collect(),
-            amount_headers: list(WordList::AmountHeaders),
+            amount_headers: set(WordList::AmountHeaders),
             amount_words: list(WordList::AmountWords),
-            plain_value_headers: list(WordList::PlainValueHeaders),
+            plain_value_headers: set(WordList::PlainValueHeaders),
             actual_words: list(WordList::ActualWords),
             target_words: list(WordList::TargetWords),
             period_words: list(WordList::PeriodWords),
@@ -314,17 +384,17 @@ impl Tables {
             block_period_words: list(WordList::BlockPeriodWords),
             block_annual_words: list(WordList::BlockAnnualWords),
             category_header_hints: list(WordList::CategoryHeaderHints),
-            tick_groups: list(WordList::TickGroups),
-            tick_marks: list(WordList::TickMarks),
+            tick_groups: set(WordList::TickGroups),
+            tick_marks: set(WordList::TickMarks),
             footers: list(WordList::Footers),
             prompts: list(WordList::Prompts),
             share_words: list(WordList::ShareWords),
             label_column_words: list(WordList::LabelColumnWords),
-            stamp_words: list(WordList::StampWords),
-            placeholders: list(WordList::Placeholders),
+            stamp_words: set(WordList::StampWords),
+            placeholders: set(WordList::Placeholders),
             grades: list(WordList::Grades),
             money_units: list(WordList::MoneyUnits),
-            unit_suffixes: list(WordList::UnitSuffixes),
+            unit_suffixes: set(WordList::UnitSuffixes),
             units_by_first,
         }
     }

@@ -84,7 +84,7 @@ pub fn section(folded: &str) -> Option<Section> {
     let (base, _) = split_paren(folded);
     let base = base.trim_end_matches(':');
     let t = v();
-    if t.sections.dropped.contains(base) {
+    if t.sections.drops(base) {
         return None;
     }
     t.sections.get(base).or_else(|| by_rule(base, &t.section_rules))
@@ -93,18 +93,11 @@ pub fn section(folded: &str) -> Option<Section> {
 /// A role decided by the label's words when no table names it: the label
 /// is short, and a rule's prefix, suffix or contained word matches it. The
 /// first matching rule wins (the tables order them most specific first).
-fn by_rule<V: Copy>(label: &str, rules: &[(Match, &str, V)]) -> Option<V> {
+fn by_rule<V: Copy>(label: &str, rules: &data::Rules<V>) -> Option<V> {
     if label.is_empty() || label.chars().count() > RULE_LABEL_CHARS {
         return None;
     }
-    rules
-        .iter()
-        .find(|(how, word, _)| match how {
-            Match::Prefix => label.starts_with(word),
-            Match::Suffix => label.ends_with(word),
-            Match::Contains => label.contains(word),
-        })
-        .map(|&(_, _, v)| v)
+    rules.find(label)
 }
 
 /// Where a labelled header field goes.
@@ -132,7 +125,7 @@ pub enum Field {
 pub fn field(folded: &str) -> Option<Field> {
     let (base, _) = split_paren(folded);
     let t = v();
-    if t.fields.dropped.contains(folded) || t.fields.dropped.contains(base) {
+    if t.fields.drops(folded) || t.fields.drops(base) {
         return None;
     }
     t.fields.first_of([folded, base]).or_else(|| {
@@ -183,7 +176,7 @@ pub fn is_category_header_hint(text: &str) -> bool {
 /// when no other header claims `annual`, decided by the caller.
 pub fn column_key(folded: &str) -> Option<ColumnKey> {
     let t = v();
-    if t.columns.dropped.contains(folded) || t.columns.dropped.contains(split_paren(folded).0) {
+    if t.columns.drops(folded) || t.columns.drops(split_paren(folded).0) {
         return None;
     }
     t.columns
@@ -226,7 +219,7 @@ pub fn block_hint(folded: &str) -> Option<ColumnKey> {
 
 /// Headers that are the plain 指标值 (the only target column in some templates).
 pub fn is_plain_value_header(folded: &str) -> bool {
-    v().plain_value_headers.contains(&folded)
+    v().plain_value_headers.contains(folded)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,7 +239,7 @@ pub fn task_field(folded: &str) -> Option<TaskField> {
 pub fn is_amount_header(folded: &str) -> bool {
     let base = split_paren(folded).0;
     let t = v();
-    t.amount_headers.contains(&base)
+    t.amount_headers.contains(base)
         || (money_unit(folded).is_some() && t.amount_words.iter().any(|w| base.ends_with(w)))
 }
 
@@ -266,7 +259,7 @@ pub enum GoalPart {
 pub fn goal_part(folded: &str) -> Option<GoalPart> {
     let base = split_paren(folded).0;
     let t = v();
-    if t.goal_parts.dropped.contains(base) {
+    if t.goal_parts.drops(base) {
         return None;
     }
     t.goal_parts.get(base).or_else(|| by_rule(base, &t.goal_part_rules))
@@ -277,12 +270,12 @@ pub fn is_budget_column(folded: &str) -> bool {
 }
 
 pub fn is_tick_group(folded: &str) -> bool {
-    v().tick_groups.contains(&split_paren(folded).0)
+    v().tick_groups.contains(split_paren(folded).0)
 }
 
 /// Marks that tick an option.
 pub fn is_tick(text: &str) -> bool {
-    v().tick_marks.contains(&text.trim())
+    v().tick_marks.contains(text.trim())
 }
 
 /// What a 指标性质 cell says of the row's targets.
@@ -338,13 +331,13 @@ pub fn is_label_column_header(folded: &str) -> bool {
 pub fn is_stamp_placeholder(value: &str) -> bool {
     let f = fold(value);
     let f = f.trim_start_matches('(').trim_end_matches(')');
-    v().stamp_words.contains(&f)
+    v().stamp_words.contains(f)
 }
 
 /// Whether a cell is blank or a placeholder such as — or /.
 pub fn is_placeholder(raw: &str) -> bool {
     let t = raw.trim();
-    t.is_empty() || v().placeholders.contains(&t)
+    t.is_empty() || v().placeholders.contains(t)
 }
 
 /// Grades a qualitative target may name, in table order.
@@ -380,7 +373,7 @@ pub fn amount_unit(text: &str) -> Option<(&str, &'static str)> {
 
 /// Whether a bracketed note after a label is a money unit (预算金额（万元）).
 pub fn is_unit_suffix(note: &str) -> bool {
-    v().unit_suffixes.contains(&note)
+    v().unit_suffixes.contains(note)
 }
 
 /// Every label of a role table with its role's name, highest rank first
@@ -415,16 +408,19 @@ pub fn rule_role(table: Table, label: &str) -> Option<(String, &'static str)> {
     match table {
         Table::Fields => t
             .field_rules
+            .all
             .iter()
             .find(|(h, w, _)| hit(h, w))
             .map(|(_, w, f)| (role::field_name(*f), *w)),
         Table::Sections => t
             .section_rules
+            .all
             .iter()
             .find(|(h, w, _)| hit(h, w))
             .map(|(_, w, s)| (s.name().to_string(), *w)),
         Table::GoalParts => t
             .goal_part_rules
+            .all
             .iter()
             .find(|(h, w, _)| hit(h, w))
             .map(|(_, w, g)| (role::goal_part_name(*g).to_string(), *w)),

@@ -18,7 +18,7 @@ pub(crate) fn header_levels(row: &Row) -> Option<Vec<[u32; 3]>> {
     // A header row names the 一级 column (perhaps spaced out: 一 级 指 标) or
     // a category column (指标类型); indicator rows seldom say either.
     if !row.cells.iter().any(|c| {
-        (c.text.len() <= 60 && c.text.contains(vocab::LEVEL_CHAR))
+        (c.text.len() <= 60 && crate::grid::has_char(&c.text, vocab::LEVEL_CHAR))
             || (c.text.len() <= 24 && vocab::is_category_header_hint(&c.text))
     }) {
         return None;
