@@ -1,6 +1,8 @@
 //! The benchmark's floor: read every file the way declx must at the least —
 //! calamine opens each workbook and reads every cell and the merged regions;
-//! text files are decoded and split — and nothing else.
+//! text files are decoded and split; a web page is parsed by html5ever (its
+//! cells counted); a Word document's document.xml is unzipped and its XML
+//! events read — and nothing else.
 //!
 //!     cargo run --release --example bare_read -- DIR [--jobs N] [--declx-read]
 //!
@@ -55,6 +57,29 @@ fn read(p: &Path) -> usize {
                 let r = wb.worksheet_range(&name).unwrap();
                 n += r.used_cells().filter(|(_, _, v)| **v != Data::Empty).count();
                 n += wb.merge_cells_by_sheet_name(&name).map(|m| m.len()).unwrap_or(0);
+            }
+            n
+        }
+        "html" | "htm" => {
+            let text = String::from_utf8_lossy(&bytes);
+            let page = scraper::Html::parse_document(&text);
+            page.tree
+                .nodes()
+                .filter(|n| n.value().as_element().is_some_and(|e| e.name() == "td"))
+                .count()
+        }
+        "docx" => {
+            let mut zip = zip::ZipArchive::new(Cursor::new(&bytes[..])).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+            let mut r = quick_xml::Reader::from_str(&xml);
+            let mut n = 0;
+            loop {
+                match r.read_event().unwrap() {
+                    quick_xml::events::Event::Text(_) => n += 1,
+                    quick_xml::events::Event::Eof => break,
+                    _ => {}
+                }
             }
             n
         }

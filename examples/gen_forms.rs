@@ -1,8 +1,10 @@
 //! Writes N realistic forms for the benchmark, deterministic by seed:
 //! XLSX with the real form's merges, GB18030 and UTF-16 text exports, UTF-8
-//! CSV, and copies of the legacy XLS fixture.
+//! CSV, and copies of the legacy XLS fixture; with `--published`, each XLSX
+//! form also re-published as a web page (`html/`) and a Word document
+//! (`docx/`), laid out as the XLSX is.
 //!
-//!     cargo run --release --example gen_forms -- DIR N [SEED]
+//!     cargo run --release --example gen_forms -- DIR N [SEED] [--published]
 
 use rust_xlsxwriter::{Format, Workbook};
 use std::fs;
@@ -11,6 +13,10 @@ use std::path::Path;
 #[path = "../tests/common/seed_form.rs"]
 #[allow(dead_code)]
 mod seed_form;
+
+#[path = "../tests/common/publish.rs"]
+#[allow(dead_code)]
+mod publish;
 
 /// A small deterministic generator (SplitMix64).
 struct Rng(u64);
@@ -103,7 +109,9 @@ fn xlsx(cells: &[seed_form::FormCell]) -> Vec<u8> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let all: Vec<String> = std::env::args().collect();
+    let published = all.iter().any(|a| a == "--published");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--published").collect();
     let dir = Path::new(args.get(1).expect("usage: gen_forms DIR N [SEED]"));
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).expect("N");
     let seed: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(42);
@@ -112,10 +120,25 @@ fn main() {
     for kind in ["xlsx", "xls", "gbk", "utf16", "csv"] {
         fs::create_dir_all(dir.join(kind)).unwrap();
     }
+    if published {
+        fs::create_dir_all(dir.join("html")).unwrap();
+        fs::create_dir_all(dir.join("docx")).unwrap();
+    }
     for i in 0..n {
         let (_, cells) = variant(&mut rng, i);
         match i % 5 {
-            0 => fs::write(dir.join("xlsx").join(format!("{i:05}.xlsx")), xlsx(&cells)),
+            0 => {
+                let book = xlsx(&cells);
+                if published {
+                    let limits = declx::Limits::default();
+                    let grids = declx::read_bytes(Path::new("f.xlsx"), declx::Format::Xlsx, &book, &limits).unwrap();
+                    let page = publish::html_page(&[&grids[0]], publish::Page::Clean, "utf-8");
+                    fs::write(dir.join("html").join(format!("{i:05}.html")), page).unwrap();
+                    let doc = publish::docx(&publish::w_table(&grids[0], publish::Word::Word), publish::Word::Word);
+                    fs::write(dir.join("docx").join(format!("{i:05}.docx")), doc).unwrap();
+                }
+                fs::write(dir.join("xlsx").join(format!("{i:05}.xlsx")), book)
+            }
             1 => fs::write(dir.join("xls").join(format!("{i:05}.xls")), &xls),
             2 => fs::write(
                 dir.join("gbk").join(format!("{i:05}.txt")),

@@ -74,6 +74,12 @@ codes! {
         UnbalancedQuote => "unbalanced_quote",
         /// Readers: rows past the row limit were dropped.
         RowsTruncated => "rows_truncated",
+        /// Readers: an HTML rowspan / colspan or a Word merge reaching past the
+        /// table (or past HTML's own maximum) was cut to the table.
+        SpanClamped => "span_clamped",
+        /// Readers: bytes invalid in the page's declared encoding were shown
+        /// as U+FFFD, as a browser shows them.
+        InvalidBytes => "invalid_bytes",
     }
 }
 

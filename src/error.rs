@@ -58,6 +58,10 @@ pub enum ErrorKind {
     ReaderFailed,
     /// A limit protecting memory or time was exceeded.
     Limit(Limit),
+    /// A web page or Word document without a table: no form to read.
+    NoTable,
+    /// A Word document or web page that cannot be read, named by what was wrong.
+    Document(String),
     /// Readable, but holds no declaration form.
     NoForm(String),
     /// A form whose title names a kind declx does not know.
@@ -133,7 +137,8 @@ impl ErrorKind {
             | ErrorKind::Ods(_)
             | ErrorKind::ReaderFailed => "workbook",
             ErrorKind::Limit(_) => "limit",
-            ErrorKind::NoForm(_) => "no_form",
+            ErrorKind::Document(_) => "document",
+            ErrorKind::NoTable | ErrorKind::NoForm(_) => "no_form",
             ErrorKind::UnknownForm(_) => "unknown_form",
             ErrorKind::Internal(_) => "internal",
         }
@@ -169,6 +174,8 @@ impl fmt::Display for ErrorKind {
             ErrorKind::Ods(e) => write!(f, "{WB}: {e}"),
             ErrorKind::ReaderFailed => write!(f, "{WB}: the workbook reader failed on damaged data"),
             ErrorKind::Limit(l) => write!(f, "refused: {l}"),
+            ErrorKind::Document(why) => write!(f, "cannot open document: {why}"),
+            ErrorKind::NoTable => write!(f, "no declaration form: no table in the document"),
             ErrorKind::NoForm(why) => write!(f, "no declaration form: {why}"),
             ErrorKind::UnknownForm(title) => write!(f, "unknown form kind: title {title:?}"),
             ErrorKind::Internal(why) => write!(f, "internal error: {why}"),

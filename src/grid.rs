@@ -16,6 +16,8 @@ pub enum Format {
     Xlsx,
     Xls,
     Ods,
+    Html,
+    Docx,
 }
 
 impl Format {
@@ -26,6 +28,8 @@ impl Format {
             "xlsx" | "xlsm" => Some(Format::Xlsx),
             "xls" => Some(Format::Xls),
             "ods" => Some(Format::Ods),
+            "htm" | "html" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
             _ => None,
         }
     }
@@ -37,6 +41,8 @@ impl Format {
             Format::Xlsx => "xlsx",
             Format::Xls => "xls",
             Format::Ods => "ods",
+            Format::Html => "html",
+            Format::Docx => "docx",
         }
     }
 }

@@ -4,7 +4,7 @@
 //! The pipeline is a straight line, one folder per stage:
 //!
 //! ```text
-//! read (text | xlsx | xls | ods) → Grid (cells + merged spans + provenance)
+//! read (text | xlsx | xls | ods | html | docx) → Grid (cells + merged spans + provenance)
 //!   → layout (split forms, re-align shifted rows)
 //!   → form (kind; fields, goal, key tasks, budget, indicator tree, checks)
 //!   → value (targets, amounts) → Record → output sinks (files, JSON Lines, flat, report)

@@ -9,6 +9,7 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod page_breaks;
+mod publish;
 mod reliability;
 mod robustness;
 mod schema;

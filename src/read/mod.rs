@@ -1,7 +1,10 @@
-//! Readers: bytes of one file in, one `Grid` per sheet out. A reader knows
-//! file formats, nothing of forms.
+//! Readers: bytes of one file in, one `Grid` per sheet (or per table of a
+//! web page or Word document) out. A reader knows file formats, nothing of
+//! forms.
 
 mod cells;
+mod docx;
+mod html;
 mod numfmt;
 mod ods;
 mod sink;
@@ -12,6 +15,8 @@ mod xlsx;
 mod zip;
 
 pub use crate::grid::Format;
+pub use docx::DocxReader;
+pub use html::HtmlReader;
 pub use text::TextReader;
 pub use workbook::WorkbookReader;
 
@@ -93,6 +98,8 @@ pub fn read_bytes(path: &Path, format: Format, bytes: &[u8], limits: &Limits) ->
     let sha = hex(&Sha256::digest(bytes));
     let mut grids = match format {
         Format::Text => TextReader.read(path, bytes, limits)?,
+        Format::Html => HtmlReader.read(path, bytes, limits)?,
+        Format::Docx => DocxReader.read(path, bytes, limits)?,
         _ => WorkbookReader(format).read(path, bytes, limits)?,
     };
     for g in &mut grids {

@@ -202,7 +202,7 @@ fn push_mark(name: &str, e: &BytesStart<'_>, s: &mut String) {
     }
 }
 
-fn push_entity(r: &BytesRef<'_>, s: &mut String) {
+pub(super) fn push_entity(r: &BytesRef<'_>, s: &mut String) {
     match r.as_ref() {
         "amp" => s.push('&'),
         "lt" => s.push('<'),

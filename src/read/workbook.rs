@@ -16,7 +16,7 @@ impl SheetReader for WorkbookReader {
             Format::Xlsx => xlsx::read(path, bytes, limits),
             Format::Xls => xls::read(path, bytes, limits),
             Format::Ods => ods::read(path, bytes, limits),
-            Format::Text => Err(Error::new(path, ErrorKind::UnknownFormat)),
+            Format::Text | Format::Html | Format::Docx => Err(Error::new(path, ErrorKind::UnknownFormat)),
         }))
         .unwrap_or_else(|_| Err(Error::new(path, ErrorKind::ReaderFailed)))
     }

@@ -1,6 +1,7 @@
 //! Helpers shared by the test topics: reading forms from the corpus
 //! (`tests/forms/`), and looking into records.
 
+pub mod publish;
 pub mod seed_form;
 
 use declx::{read_bytes, Format, Limits, Record};

@@ -1,0 +1,501 @@
+//! Web pages (`.htm`, `.html`): forms published as pages and Excel / WPS
+//! "save as web page" files. The bytes are decoded as a browser would (BOM,
+//! then `<meta charset>` / `http-equiv`, then UTF-8 if valid, else GB18030),
+//! parsed by html5ever (through scraper) into the HTML5 tree, and each
+//! top-level `<table>` becomes one grid, "table 1", "table 2" … laid out by
+//! the HTML table model: a cell's text in its top-left grid cell, its
+//! rowspan × colspan a merged region. The short text blocks just above a
+//! table (a heading, （2023年度）, 单位：万元) are its leading rows. Knows
+//! nothing of forms.
+
+use super::sink::CellSink;
+use super::Limits;
+use crate::diag::{Warning, WarningCode};
+use crate::error::{Error, ErrorKind};
+use crate::grid::{CellRef, Format, Grid, Span};
+use encoding_rs::{Encoding, GB18030, UTF_8};
+use scraper::{ElementRef, Html, Node};
+use std::borrow::Cow;
+use std::path::Path;
+
+/// HTML's own limits on spans (the HTML table model clamps to these).
+const MAX_COLSPAN: u32 = 1000;
+const MAX_ROWSPAN: u32 = 65_534;
+/// Text blocks above a table taken as its leading rows: at most this many,
+/// each at most this long (page chrome is longer or further up).
+const LEADING_BLOCKS: usize = 3;
+const LEADING_CHARS: usize = 120;
+
+/// The reader of web pages.
+pub struct HtmlReader;
+
+impl super::SheetReader for HtmlReader {
+    fn read(&self, path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> {
+        read(path, bytes, limits)
+    }
+}
+
+fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> {
+    let (text, encoding, had_errors) = decode(bytes);
+    let page = Html::parse_document(&text);
+    let mut walk = Walk {
+        limits,
+        pending: Vec::new(),
+        line: String::new(),
+        grids: Vec::new(),
+        tables: 0,
+    };
+    walk.node(page.tree.root()).map_err(|k| Error::new(path, k))?;
+    if walk.tables == 0 {
+        return Err(Error::new(path, ErrorKind::NoTable));
+    }
+    for g in &mut walk.grids {
+        g.source.encoding = Some(encoding.to_string());
+        if had_errors {
+            g.notes.push(Warning::new(
+                WarningCode::InvalidBytes,
+                None,
+                format!("bytes invalid in {encoding} were shown as U+FFFD"),
+            ));
+        }
+    }
+    Ok(walk.grids)
+}
+
+/// The page's text and the encoding it was decoded with: a BOM, else the
+/// encoding the page declares in its first 1024 bytes, else UTF-8 when the
+/// bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312). A
+/// page declaring gb2312 or gbk is decoded by the WHATWG GBK decoder, which
+/// reads GB18030's four-byte characters too, as browsers do.
+fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str, bool) {
+    let encoding = Encoding::for_bom(bytes)
+        .map(|(e, _)| e)
+        .or_else(|| declared(&bytes[..bytes.len().min(1024)]))
+        .unwrap_or_else(|| {
+            if std::str::from_utf8(bytes).is_ok() {
+                UTF_8
+            } else {
+                GB18030
+            }
+        });
+    // A page may declare UTF-16 in a meta tag it could not have been parsed
+    // by: browsers then read it as UTF-8.
+    let encoding = if encoding.output_encoding() != encoding {
+        UTF_8
+    } else {
+        encoding
+    };
+    let (text, used, had_errors) = encoding.decode(bytes);
+    (text, used.name(), had_errors)
+}
+
+/// The encoding a `<meta charset=…>` or `<meta http-equiv content="…charset=…">`
+/// names, found by a byte scan as the HTML prescan does.
+fn declared(head: &[u8]) -> Option<&'static Encoding> {
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&lower[from..], b"charset") {
+        let mut i = from + at + b"charset".len();
+        while i < lower.len() && lower[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if lower.get(i) == Some(&b'=') {
+            i += 1;
+            while i < lower.len() && (lower[i].is_ascii_whitespace() || lower[i] == b'"' || lower[i] == b'\'') {
+                i += 1;
+            }
+            let end = lower[i..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b';' | b'>' | b'/'))
+                .map_or(lower.len(), |p| i + p);
+            if let Some(e) = Encoding::for_label(&lower[i..end]) {
+                return Some(e);
+            }
+        }
+        from += at + 1;
+    }
+    None
+}
+
+fn is_element(e: &scraper::node::Element, names: &[&str]) -> bool {
+    names.iter().any(|n| e.name().eq_ignore_ascii_case(n))
+}
+
+/// Elements whose text is never page content.
+const SKIPPED: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "nav", "select", "button",
+];
+/// Elements that start a new line of text.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "center",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "address",
+    "hr",
+    "tr",
+    "caption",
+];
+
+/// The walk over the page: text outside tables gathered into blocks, each
+/// top-level table made a grid with the blocks just above it.
+struct Walk<'l> {
+    limits: &'l Limits,
+    /// Text blocks since the last table.
+    pending: Vec<String>,
+    line: String,
+    grids: Vec<Grid>,
+    tables: usize,
+}
+
+impl Walk<'_> {
+    fn flush(&mut self) {
+        let t = collapse(&self.line);
+        if !t.is_empty() {
+            self.pending.push(t);
+        }
+        self.line.clear();
+    }
+
+    fn node(&mut self, node: ego_tree::NodeRef<'_, Node>) -> Result<(), ErrorKind> {
+        match node.value() {
+            Node::Text(t) => self.line.push_str(t),
+            Node::Element(e) if is_element(e, SKIPPED) => {}
+            Node::Element(e) if e.name().eq_ignore_ascii_case("table") => {
+                self.flush();
+                let Some(table) = ElementRef::wrap(node) else {
+                    return Ok(());
+                };
+                self.tables += 1;
+                let leading: Vec<String> = self
+                    .pending
+                    .iter()
+                    .rev()
+                    .take_while(|b| b.chars().count() <= LEADING_CHARS)
+                    .take(LEADING_BLOCKS)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                self.pending.clear();
+                if let Some(g) = table_grid(table, &leading, self.tables, self.limits)? {
+                    self.grids.push(g);
+                }
+            }
+            Node::Element(e) if e.name().eq_ignore_ascii_case("br") => self.flush(),
+            Node::Element(e) => {
+                let block = is_element(e, BLOCKS);
+                if block {
+                    self.flush();
+                }
+                for child in node.children() {
+                    self.node(child)?;
+                }
+                if block {
+                    self.flush();
+                }
+            }
+            _ => {
+                for child in node.children() {
+                    self.node(child)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whitespace collapsed as a browser shows it: runs of ASCII whitespace are
+/// one space; `&nbsp;` is a space that is kept; lines trimmed.
+fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_ascii_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(if c == '\u{a0}' { ' ' } else { c });
+    }
+    out.trim().to_string()
+}
+
+/// A cell's text: its lines (`<br>` and block elements break lines),
+/// whitespace collapsed in each; a nested table's rows are lines of it.
+fn cell_text(cell: ElementRef<'_>) -> String {
+    let mut lines = vec![String::new()];
+    fn walk(node: ego_tree::NodeRef<'_, Node>, lines: &mut Vec<String>) {
+        match node.value() {
+            Node::Text(t) => lines.last_mut().expect("one line").push_str(t),
+            Node::Element(e) if is_element(e, SKIPPED) => {}
+            Node::Element(e) if e.name().eq_ignore_ascii_case("br") => lines.push(String::new()),
+            Node::Element(e) => {
+                let block = is_element(e, BLOCKS) || is_element(e, &["table"]);
+                let cell = is_element(e, &["td", "th"]);
+                if block {
+                    lines.push(String::new());
+                }
+                for child in node.children() {
+                    walk(child, lines);
+                }
+                if block {
+                    lines.push(String::new());
+                } else if cell {
+                    lines.last_mut().expect("one line").push(' ');
+                }
+            }
+            _ => node.children().for_each(|c| walk(c, lines)),
+        }
+    }
+    for child in cell.children() {
+        walk(child, &mut lines);
+    }
+    let text: Vec<String> = lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()).collect();
+    let text = text.join("\n");
+    if text.is_empty() {
+        // Excel's "save as web page" keeps a string value in x:str when the
+        // shown text is empty.
+        if let Some(v) = cell.value().attr("x:str").filter(|v| !v.trim().is_empty()) {
+            return collapse(v);
+        }
+    }
+    text
+}
+
+/// The rows of a table: its own `<tr>`s (directly, or in thead / tbody /
+/// tfoot), never those of a table nested in a cell.
+fn rows_of(table: ElementRef<'_>) -> Vec<ElementRef<'_>> {
+    let mut rows = Vec::new();
+    for child in table.children().filter_map(ElementRef::wrap) {
+        let name = child.value().name();
+        if name.eq_ignore_ascii_case("tr") {
+            rows.push(child);
+        } else if ["thead", "tbody", "tfoot"].iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            rows.extend(
+                child
+                    .children()
+                    .filter_map(ElementRef::wrap)
+                    .filter(|r| r.value().name().eq_ignore_ascii_case("tr")),
+            );
+        }
+    }
+    rows
+}
+
+fn span_attr(cell: ElementRef<'_>, name: &str) -> Option<u32> {
+    let v = cell.value().attr(name)?.trim();
+    let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// A vertical span still covering rows below: columns `from..=to` up to `until`.
+struct Covered {
+    from: u32,
+    to: u32,
+    until: u32,
+}
+
+/// One table as a grid, laid out by the HTML table model.
+fn table_grid(table: ElementRef<'_>, leading: &[String], n: usize, limits: &Limits) -> Result<Option<Grid>, ErrorKind> {
+    let mut sink = CellSink::new(limits);
+    let mut spans = Vec::new();
+    let mut notes = Vec::new();
+    let mut row = 0u32;
+    for block in leading {
+        sink.push(row, 0, block)?;
+        row += 1;
+    }
+    let caption = table
+        .children()
+        .filter_map(ElementRef::wrap)
+        .find(|c| c.value().name().eq_ignore_ascii_case("caption"));
+    if let Some(c) = caption {
+        let t = cell_text(c);
+        if !t.is_empty() {
+            sink.push(row, 0, &t)?;
+            row += 1;
+        }
+    }
+    let rows = rows_of(table);
+    let first_row = row;
+    let last_row = first_row + rows.len().saturating_sub(1) as u32;
+    let mut covered: Vec<Covered> = Vec::new();
+    let mut widest = 0u32;
+    for tr in &rows {
+        covered.retain(|c| c.until >= row);
+        let mut col = 0u32;
+        let cells = tr
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| ["td", "th"].iter().any(|n| c.value().name().eq_ignore_ascii_case(n)));
+        for cell in cells {
+            // The next column no span from above covers.
+            while let Some(c) = covered.iter().find(|c| c.from <= col && col <= c.to) {
+                col = c.to + 1;
+            }
+            let at = CellRef::new(row, col);
+            let mut colspan = span_attr(cell, "colspan").filter(|&c| c > 0).unwrap_or(1);
+            if colspan > MAX_COLSPAN {
+                notes.push(clamped(at, "colspan", colspan, MAX_COLSPAN));
+                colspan = MAX_COLSPAN;
+            }
+            let rows_left = last_row - row + 1;
+            let mut rowspan = match span_attr(cell, "rowspan") {
+                // rowspan="0": to the end of the table.
+                Some(0) => rows_left,
+                Some(r) => r.min(MAX_ROWSPAN),
+                None => 1,
+            };
+            if rowspan > rows_left {
+                notes.push(clamped(at, "rowspan", rowspan, rows_left));
+                rowspan = rows_left;
+            }
+            let text = cell_text(cell);
+            if !text.is_empty() {
+                sink.push(row, col, &text)?;
+            }
+            let last = CellRef::new(row + rowspan - 1, col + colspan - 1);
+            if last != at {
+                spans.push(Span { first: at, last });
+            }
+            if rowspan > 1 {
+                covered.push(Covered {
+                    from: col,
+                    to: col + colspan - 1,
+                    until: row + rowspan - 1,
+                });
+            }
+            widest = widest.max(col);
+            col += colspan;
+        }
+        row += 1;
+    }
+    // A colspan past every column any row starts a cell in reaches nothing.
+    for s in &mut spans {
+        if s.last.col > widest && s.last.col - s.first.col >= MAX_COLSPAN / 10 {
+            notes.push(clamped(
+                s.first,
+                "colspan",
+                s.last.col - s.first.col + 1,
+                widest - s.first.col + 1,
+            ));
+            s.last.col = widest.max(s.first.col);
+        }
+    }
+    if rows.is_empty() && leading.is_empty() {
+        return Ok(None);
+    }
+    let mut grid = sink.finish_sheet(spans, Format::Html, &format!("table {n}"))?;
+    grid.notes.extend(notes);
+    Ok(Some(grid))
+}
+
+fn clamped(at: CellRef, what: &str, found: u32, to: u32) -> Warning {
+    Warning::new(
+        WarningCode::SpanClamped,
+        Some(at),
+        format!("{what}=\"{found}\" reaches past the table; cut to {to}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grids(html: &str) -> Vec<Grid> {
+        read(Path::new("t.html"), html.as_bytes(), &Limits::default()).unwrap()
+    }
+
+    fn cells(g: &Grid) -> Vec<(String, String)> {
+        g.rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(move |c| (r.at(c.col).to_string(), c.text.clone())))
+            .collect()
+    }
+
+    #[test]
+    fn rowspan_and_colspan_lay_out_as_the_html_table_model_does() {
+        let g = &grids(
+            "<table><tr><td rowspan=2>a</td><td colspan=2>b</td></tr><tr><td>c</td><td>d</td></tr>\
+             <tr><td>e</td><td>f</td><td>g</td></tr></table>",
+        )[0];
+        let want = [
+            ("A1", "a"),
+            ("B1", "b"),
+            ("B2", "c"),
+            ("C2", "d"),
+            ("A3", "e"),
+            ("B3", "f"),
+            ("C3", "g"),
+        ];
+        let got = cells(g);
+        assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+        let spans: Vec<String> = g.spans.iter().map(|s| format!("{}:{}", s.first, s.last)).collect();
+        assert_eq!(spans, ["A1:A2", "B1:C1"]);
+    }
+
+    #[test]
+    fn breaks_entities_and_blanks_read_as_a_browser_shows_them() {
+        let g = &grids("<table><tr><td>  产出&nbsp;指标<br>（50分）\n\n </td><td><p>一</p><p>二 </p></td><td>&lt;b&gt;</td></tr></table>")[0];
+        assert_eq!(
+            cells(g).into_iter().map(|(_, t)| t).collect::<Vec<_>>(),
+            ["产出 指标\n（50分）", "一\n二", "<b>"]
+        );
+    }
+
+    #[test]
+    fn the_blocks_above_a_table_are_its_leading_rows_and_chrome_is_not() {
+        let page = "<html><body><nav>首页 | 政务公开</nav><div>很长的导航文字".to_string()
+            + &"很长".repeat(80)
+            + "</div><h2>2023年项目支出绩效目标申报表</h2><p>（2023年度）</p>\
+               <table><tr><td>项目名称</td><td>x</td></tr></table><p>版权所有</p></body></html>";
+        let g = &grids(&page)[0];
+        assert_eq!(g.source.sheet.as_deref(), Some("table 1"));
+        let texts: Vec<String> = cells(g).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(texts, ["2023年项目支出绩效目标申报表", "（2023年度）", "项目名称", "x"]);
+    }
+
+    #[test]
+    fn gb2312_declared_pages_decode_gb18030_characters_as_browsers_do() {
+        // 䶮 (U+4DAE) is a GB18030 four-byte character, not in GB2312 or GBK.
+        let (body, _, _) = GB18030.encode("<table><tr><td>䶮项目</td></tr></table>");
+        let mut bytes = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">".to_vec();
+        bytes.extend_from_slice(&body);
+        let g = &read(Path::new("t.htm"), &bytes, &Limits::default()).unwrap()[0];
+        assert_eq!(g.rows[0].cells[0].text, "䶮项目");
+        assert_eq!(g.source.encoding.as_deref(), Some("GBK"));
+    }
+
+    #[test]
+    fn a_page_without_a_table_is_an_error_and_huge_spans_are_clamped() {
+        let e = read(Path::new("t.html"), b"<p>no table</p>", &Limits::default()).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::NoTable));
+        let g = &grids("<table><tr><td rowspan=\"65534\" colspan=\"100000\">a</td><td>b</td></tr></table>")[0];
+        assert!(g.spans.iter().all(|s| s.last.row == 0 && s.last.col < 1000));
+        assert!(g.notes.iter().any(|w| w.code == WarningCode::SpanClamped));
+    }
+}
