@@ -115,6 +115,9 @@ struct ExtractArgs {
     /// One row per 三级指标 to this file: `.csv` (UTF-8 with BOM) or `.jsonl`.
     #[arg(long)]
     flat: Option<PathBuf>,
+    /// Write records.parquet and indicators.parquet into this directory (needs the `parquet` cargo feature).
+    #[arg(long, value_name = "DIR")]
+    parquet: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -167,8 +170,11 @@ impl LimitArgs {
 
 impl ExtractArgs {
     fn options(self) -> Result<Options, String> {
-        if self.out.is_none() && self.jsonl.is_none() && self.flat.is_none() {
-            return Err("nothing to write: give --out DIR, --jsonl FILE|- and/or --flat FILE".into());
+        if self.out.is_none() && self.jsonl.is_none() && self.flat.is_none() && self.parquet.is_none() {
+            return Err("nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE and/or --parquet DIR".into());
+        }
+        if self.parquet.is_some() && !cfg!(feature = "parquet") {
+            return Err("--parquet: this declx was built without Parquet; build it with `cargo build --release --features parquet`".into());
         }
         let flat = match self.flat {
             Some(p) => match FlatFormat::of(&p) {
@@ -184,6 +190,7 @@ impl ExtractArgs {
             clean: self.clean,
             jsonl: self.jsonl,
             flat,
+            parquet: self.parquet,
             jobs: self.jobs,
             shard: self.shard,
             quiet: self.quiet,

@@ -19,6 +19,26 @@ pub struct FileOutcome {
 /// holds a form is an error naming the file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
     let grids = read::read_file(path, limits)?;
+    outcome(path, grids)
+}
+
+/// Like [`extract_file`], for a file's bytes already in memory (Spark's
+/// `binaryFile`, an upload): `name` gives the format by its extension and
+/// names the file in records and errors.
+pub fn extract_bytes(name: &Path, bytes: &[u8], limits: &Limits) -> Result<FileOutcome, Error> {
+    let format = crate::grid::Format::from_path(name).ok_or_else(|| Error::new(name, ErrorKind::UnknownFormat))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        let max = limits.max_file_bytes;
+        return Err(Error::new(
+            name,
+            ErrorKind::limit("bytes in the file", bytes.len() as u64, max, Some("--max-file-mb")),
+        ));
+    }
+    let grids = read::read_bytes(name, format, bytes, limits)?;
+    outcome(name, grids)
+}
+
+fn outcome(path: &Path, grids: Vec<crate::grid::Grid>) -> Result<FileOutcome, Error> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut out = FileOutcome::default();
     let mut first_err: Option<Error> = None;

@@ -154,3 +154,18 @@ fn schema_command_prints_the_committed_schema() {
         serde_json::from_str(&std::fs::read_to_string("fixtures/record.schema.json").unwrap()).unwrap();
     assert_eq!(printed, committed);
 }
+
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_without_the_feature_is_a_usage_error_that_says_how_to_build_it() {
+    let dir = tmp("noparquet");
+    let out = Command::cargo_bin("declx")
+        .unwrap()
+        .args(["extract", "seeds", "--parquet", dir.join("pq").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--features parquet"), "{stderr}");
+    assert!(!dir.join("pq").exists());
+}

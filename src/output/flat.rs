@@ -48,7 +48,8 @@ pub struct FlatRow {
     pub other: String,
 }
 
-fn header() -> Vec<String> {
+/// The flat table's columns, in order.
+pub fn header() -> Vec<String> {
     let mut h: Vec<String> = [
         "department",
         "year",
@@ -86,6 +87,7 @@ fn part(t: Option<&Target>, p: &str) -> Option<String> {
 }
 
 /// The flat rows of a record, in tree order.
+/// One row per 三级指标 of a record.
 pub fn rows(r: &Record) -> Vec<FlatRow> {
     let mut out = Vec::new();
     let form = r.form.as_str().to_string();

@@ -6,11 +6,15 @@ mod atomic;
 mod files;
 mod flat;
 mod jsonl;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod report;
+#[cfg(feature = "parquet")]
+pub use parquet::ParquetSink;
 
 pub use atomic::write_atomic;
 pub use files::{record_name, FileSink};
-pub use flat::{FlatFormat, FlatRow, FlatSink};
+pub use flat::{header as flat_header, rows as flat_rows, FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
 pub use report::{report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet};
 
@@ -31,7 +35,7 @@ pub struct PreparedRecord {
     pub pretty: Option<Vec<u8>>,
     /// One line, for `--jsonl`.
     pub line: Option<Vec<u8>>,
-    /// The record itself, kept only for `--flat`.
+    /// The record itself, kept only for `--flat` and `--parquet`.
     pub record: Option<Record>,
 }
 

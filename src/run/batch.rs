@@ -35,8 +35,8 @@ fn prepare(input: &Input, opts: &Options) -> Result<Prepared, Error> {
             report: RecordReport::of(&r, None),
             name: opts.out.as_ref().map(|_| output::record_name(&r, &input.rel)),
             pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
-            line: opts.jsonl.as_ref().map(|_| output::to_line(&r)),
-            record: opts.flat.as_ref().map(|_| r),
+            line: (opts.jsonl.is_some() || opts.parquet.is_some()).then(|| output::to_line(&r)),
+            record: (opts.flat.is_some() || opts.parquet.is_some()).then_some(r),
         })
         .collect();
     Ok(Prepared {

@@ -19,6 +19,9 @@ pub struct Options {
     pub jsonl: Option<PathBuf>,
     /// One row per 三级指标, as CSV or JSON Lines.
     pub flat: Option<(PathBuf, FlatFormat)>,
+    /// `records.parquet` and `indicators.parquet` in this directory (cargo
+    /// feature `parquet`; always `None` without it).
+    pub parquet: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub quiet: bool,

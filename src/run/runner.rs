@@ -110,6 +110,17 @@ fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
     if let Some((p, format)) = &opts.flat {
         sinks.push(Box::new(FlatSink::create(p, *format)?));
     }
+    #[cfg(feature = "parquet")]
+    if let Some(dir) = &opts.parquet {
+        sinks.push(Box::new(crate::output::ParquetSink::create(dir)?));
+    }
+    #[cfg(not(feature = "parquet"))]
+    if let Some(dir) = &opts.parquet {
+        return Err(RunError {
+            what: format!("--parquet {}", path_text(dir)),
+            source: io::Error::other("this declx was built without the `parquet` feature"),
+        });
+    }
     if let Some(out) = &opts.out {
         let name = report_name(opts.shard.map(|s| (s.k, s.n)));
         sinks.push(Box::new(ReportSink::create(&out.join(name))?));
@@ -123,6 +134,7 @@ fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError
     let mut exclude: Vec<PathBuf> = opts.out.iter().cloned().collect();
     exclude.extend(opts.jsonl.iter().filter(|p| p.as_os_str() != "-").cloned());
     exclude.extend(opts.flat.iter().map(|(p, _)| p.clone()));
+    exclude.extend(opts.parquet.iter().cloned());
     let input_opts = InputOptions {
         null_separated: opts.null_separated,
         exclude,
