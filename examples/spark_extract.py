@@ -48,7 +48,12 @@ def extract_partition(batches):
 
 
 def spark(src, out):
+    import os
+
     from pyspark.sql import SparkSession
+
+    # Local mode: the workers run this interpreter (the venv holding declx).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
     spark = SparkSession.builder.master("local[2]").appName("declx").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -84,7 +89,7 @@ def dask(src, out):
     meta = pd.DataFrame({c: pd.Series(dtype="object") for c in ["path", "form", "department", "title", "record", "error"]})
     meta["year"] = pd.Series(dtype="Int32")
     meta = meta[["path", "form", "department", "year", "title", "record", "error"]]
-    ddf = dd.from_delayed([dask.delayed(part)(c) for c in chunks], meta=meta)
+    ddf = dd.from_delayed([dask.delayed(part)(c) for c in chunks], meta=meta, verify_meta=False)
     ddf.to_parquet(out, write_index=False)
     back = dd.read_parquet(out).compute()
     print("records:", int(back["error"].isna().sum()), "failed files:", int(back["error"].notna().sum()))
