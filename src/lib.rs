@@ -32,6 +32,7 @@ mod pathtext;
 mod pipeline;
 mod read;
 mod record;
+mod review;
 mod run;
 mod survey;
 mod value;
@@ -47,6 +48,7 @@ pub use pathtext::path_text;
 pub use pipeline::{extract_bytes, extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
+pub use review::{page as review_page, ReviewPage};
 pub use run::inputs::{collect as collect_inputs, Input, InputOptions, Shard, SkippedFile};
 #[cfg(feature = "cli")]
 pub use run::{run, survey, Options, RunError, RunOutcome, Stopped, SurveyOptions, SurveyOutcome};

@@ -47,6 +47,9 @@ enum Command {
         /// Only this sheet.
         #[arg(long)]
         sheet: Option<String>,
+        /// Write a self-contained review page (the grid coloured by where each cell went) instead of text.
+        #[arg(long, value_name = "OUT.html")]
+        html: Option<PathBuf>,
         #[command(flatten)]
         vocab: VocabArgs,
     },
@@ -118,6 +121,9 @@ struct ExtractArgs {
     /// Write records.parquet and indicators.parquet into this directory (needs the `parquet` cargo feature).
     #[arg(long, value_name = "DIR")]
     parquet: Option<PathBuf>,
+    /// Write a review site here: index.html (one row per input) and a page per input.
+    #[arg(long, value_name = "DIR")]
+    review: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -170,8 +176,16 @@ impl LimitArgs {
 
 impl ExtractArgs {
     fn options(self) -> Result<Options, String> {
-        if self.out.is_none() && self.jsonl.is_none() && self.flat.is_none() && self.parquet.is_none() {
-            return Err("nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE and/or --parquet DIR".into());
+        if self.out.is_none()
+            && self.jsonl.is_none()
+            && self.flat.is_none()
+            && self.parquet.is_none()
+            && self.review.is_none()
+        {
+            return Err(
+                "nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE, --parquet DIR and/or --review DIR"
+                    .into(),
+            );
         }
         if self.parquet.is_some() && !cfg!(feature = "parquet") {
             return Err("--parquet: this declx was built without Parquet; build it with `cargo build --release --features parquet`".into());
@@ -191,6 +205,7 @@ impl ExtractArgs {
             jsonl: self.jsonl,
             flat,
             parquet: self.parquet,
+            review: self.review,
             jobs: self.jobs,
             shard: self.shard,
             quiet: self.quiet,
@@ -310,11 +325,28 @@ fn main() -> ExitCode {
             "{}\n",
             serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
         )),
-        Command::Inspect { path, sheet, vocab } => {
+        Command::Inspect {
+            path,
+            sheet,
+            html,
+            vocab,
+        } => {
             let vocab = match vocab.load() {
                 Ok(v) => v,
                 Err(why) => return usage_error(&why),
             };
+            if let Some(out) = html {
+                return match vocab.scope(|| declx::review_page(&path, sheet.as_deref(), &Limits::default())) {
+                    Ok(page) => match declx::write_atomic(&out, page.html.as_bytes()) {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => usage_error(&format!("error: cannot write {}: {e}", out.display())),
+                    },
+                    Err(e) => {
+                        eprintln!("declx: error: {e}");
+                        ExitCode::from(EXIT_SOME_FAILED)
+                    }
+                };
+            }
             match vocab.scope(|| declx::inspect(&path, sheet.as_deref(), &Limits::default())) {
                 Ok(text) => print_out(&text),
                 Err(e) => {

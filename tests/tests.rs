@@ -11,6 +11,7 @@ mod fixtures;
 mod page_breaks;
 mod publish;
 mod reliability;
+mod review;
 mod robustness;
 mod schema;
 mod seed;

@@ -9,8 +9,10 @@ mod jsonl;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod report;
+mod review;
 #[cfg(feature = "parquet")]
 pub use parquet::ParquetSink;
+pub use review::ReviewSink;
 
 pub use atomic::write_atomic;
 pub use files::{record_name, FileSink};

@@ -25,6 +25,9 @@ pub struct InputReport {
     pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<&'static str>,
+    /// `--review`: the input's page, for the review sink (never in the report).
+    #[serde(skip)]
+    pub review: Option<crate::review::ReviewPage>,
 }
 
 #[derive(Debug, Clone, Serialize)]

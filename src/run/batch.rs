@@ -6,6 +6,7 @@ use super::options::Options;
 use super::stop;
 use crate::error::{Error, ErrorKind};
 use crate::output::{self, PreparedRecord, RecordReport};
+use crate::review::ReviewPage;
 use crate::FileOutcome;
 use indicatif::ProgressBar;
 use rayon::prelude::*;
@@ -18,7 +19,7 @@ pub(super) const CHUNK: usize = 256;
 
 /// One file's records with their serialised forms; `None` when the run was
 /// stopped before the file was read.
-pub(super) type Outcome = Option<Result<Prepared, Error>>;
+pub(super) type Outcome = Option<(Result<Prepared, Error>, Option<ReviewPage>)>;
 
 /// One file's records with their serialised forms.
 pub(super) struct Prepared {
@@ -83,11 +84,18 @@ pub(super) fn extract_batch<'scope, 'env>(
                         return None;
                     }
                     let r = prepare(f, opts);
+                    // `--review`: the input's page, drawn also when it gave no
+                    // record (a file that cannot be read at all has none).
+                    let page = opts.review.as_ref().and_then(|_| {
+                        opts.vocab
+                            .scope(|| extract_guarded_with(&f.path, |p| crate::review::page(p, None, &opts.limits)))
+                            .ok()
+                    });
                     // A hidden bar (off a terminal, --quiet) costs no lock per file.
                     if !pb.is_hidden() {
                         pb.inc(1);
                     }
-                    Some(r)
+                    Some((r, page))
                 })
                 .collect()
         })

@@ -22,6 +22,8 @@ pub struct Options {
     /// `records.parquet` and `indicators.parquet` in this directory (cargo
     /// feature `parquet`; always `None` without it).
     pub parquet: Option<PathBuf>,
+    /// A review site: `index.html` and a page per input.
+    pub review: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub shard: Option<Shard>,
     pub quiet: bool,

@@ -121,6 +121,9 @@ fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
             source: io::Error::other("this declx was built without the `parquet` feature"),
         });
     }
+    if let Some(dir) = &opts.review {
+        sinks.push(Box::new(crate::output::ReviewSink::create(dir)?));
+    }
     if let Some(out) = &opts.out {
         let name = report_name(opts.shard.map(|s| (s.k, s.n)));
         sinks.push(Box::new(ReportSink::create(&out.join(name))?));
@@ -135,6 +138,7 @@ fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError
     exclude.extend(opts.jsonl.iter().filter(|p| p.as_os_str() != "-").cloned());
     exclude.extend(opts.flat.iter().map(|(p, _)| p.clone()));
     exclude.extend(opts.parquet.iter().cloned());
+    exclude.extend(opts.review.iter().cloned());
     let input_opts = InputOptions {
         null_separated: opts.null_separated,
         exclude,
@@ -186,11 +190,11 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
             }
             let results = handle.join().expect("extraction threads catch panics per file");
             for (input, result) in chunk.iter().zip(results) {
-                let Some(result) = result else { continue };
+                let Some((result, page)) = result else { continue };
                 if let Err(e) = &result {
                     pb.suspend(|| eprintln!("declx: error: {e}"));
                 }
-                let entry = write_outcome(input, result, &mut sinks, &mut written);
+                let entry = write_outcome(input, result, page, &mut sinks, &mut written);
                 match entry {
                     Ok(entry) => {
                         report.add(&entry);
@@ -272,6 +276,7 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
 fn write_outcome(
     input: &Input,
     result: Result<Prepared, Error>,
+    page: Option<crate::review::ReviewPage>,
     sinks: &mut [Box<dyn RecordSink>],
     written: &mut HashSet<String>,
 ) -> Result<InputReport, OutputError> {
@@ -282,6 +287,7 @@ fn write_outcome(
         skipped_sheets: Vec::new(),
         error: None,
         error_code: None,
+        review: page,
     };
     match result {
         Ok(Prepared {

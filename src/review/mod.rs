@@ -1,0 +1,332 @@
+//! Review pages: one self-contained HTML file per input showing its
+//! reconstructed grid (merged regions drawn), every cell coloured by the
+//! part of the record it went to, the warnings linked to their cells and
+//! the records as a tree; and an index of a whole run. Pages are rendered by
+//! minijinja with HTML auto-escaping (a cell holding `<script>` shows as
+//! text); data for the page's script is embedded with `tojson`, which
+//! escapes `<`, `>` and `&`. Reads through the same stages as `extract`;
+//! knows no output file (the sink in `output/review.rs` writes pages).
+
+mod index;
+
+pub use index::{render_index, IndexRow};
+
+use crate::error::Error;
+use crate::form::{self, Claims, Part};
+use crate::grid::{CellRef, Grid};
+use crate::layout;
+use crate::read::{self, Limits};
+use crate::record::Record;
+use minijinja::{context, AutoEscape, Environment};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// Rows drawn per grid; a larger sheet is cut with a note (a form has hundreds).
+const MAX_ROWS_DRAWN: usize = 3000;
+/// Columns drawn per grid.
+const MAX_COLS_DRAWN: u32 = 200;
+
+static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    // Every template is HTML: every value is escaped unless marked safe.
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    env.add_template("page.html", include_str!("page.html"))
+        .expect("page template");
+    env.add_template("index.html", include_str!("index.html"))
+        .expect("index template");
+    env
+});
+
+pub(crate) fn templates() -> &'static Environment<'static> {
+    &TEMPLATES
+}
+
+/// One drawn cell of a grid.
+#[derive(Debug, Serialize)]
+struct CellView {
+    addr: String,
+    text: String,
+    /// CSS class: the part of the record, `unmapped`, `filled` or `empty`.
+    class: &'static str,
+    /// Where it went, for the info panel.
+    part: &'static str,
+    path: Option<String>,
+    rowspan: u32,
+    colspan: u32,
+}
+
+#[derive(Debug, Serialize)]
+struct RowView {
+    number: u32,
+    realigned: bool,
+    cells: Vec<CellView>,
+}
+
+#[derive(Debug, Serialize)]
+struct WarningView {
+    id: String,
+    code: String,
+    cell: Option<String>,
+    detail: String,
+}
+
+#[derive(Debug, Serialize)]
+struct GridView {
+    id: usize,
+    name: String,
+    format: String,
+    encoding: Option<String>,
+    columns: Vec<String>,
+    rows: Vec<RowView>,
+    /// Non-empty cells drawn and merged regions, for the page's self-check.
+    cells: usize,
+    spans: usize,
+    cut: Option<String>,
+    warnings: Vec<WarningView>,
+    /// The records as JSON text, in the record's field order (given to the
+    /// page as a string: a `Value` with exact numbers would not survive the
+    /// template engine's serializer).
+    records: String,
+    note: Option<String>,
+}
+
+/// A file's review page and the figures of its index row.
+#[derive(Debug, Clone)]
+pub struct ReviewPage {
+    pub html: String,
+    /// Non-empty cells, and those a field took.
+    pub cells: usize,
+    pub mapped: usize,
+    pub unmapped: usize,
+}
+
+/// Every cell address a record names, with its JSON path (`indicators[0]…`).
+fn cell_paths(v: &serde_json::Value, path: &str, out: &mut FxHashMap<String, String>) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if let Some(serde_json::Value::String(c)) = o.get("cell") {
+                out.entry(c.clone()).or_insert_with(|| path.to_string());
+            }
+            for (k, x) in o {
+                if k != "checks" && k != "warnings" {
+                    cell_paths(x, &format!("{path}.{k}"), out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                cell_paths(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn part_class(p: Part) -> &'static str {
+    match p {
+        Part::Title => "title",
+        Part::Field => "field",
+        Part::Budget => "budget",
+        Part::Goal => "goal",
+        Part::KeyTasks => "task",
+        Part::OtherTasks => "task",
+        Part::Indicators => "indicator",
+        Part::Info => "info",
+    }
+}
+
+/// One grid drawn with its forms' claims.
+fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize) {
+    let result = form::explain(g, stem);
+    // A sheet with no form is drawn too: what was read, and why no form.
+    let note = result.as_ref().err().map(|e| e.to_string());
+    let explained: Vec<(Record, Claims)> = result.unwrap_or_default();
+    let records: Vec<serde_json::Value> = explained
+        .iter()
+        .map(|(r, _)| serde_json::to_value(r).expect("records serialise"))
+        .collect();
+    let records_json =
+        serde_json::to_string(&explained.iter().map(|(r, _)| r).collect::<Vec<_>>()).expect("records serialise");
+    let mut paths = FxHashMap::default();
+    for (i, r) in records.iter().enumerate() {
+        cell_paths(r, &format!("records[{i}]"), &mut paths);
+    }
+    let unmapped: FxHashSet<String> = explained
+        .iter()
+        .flat_map(|(r, _)| r.unmapped.iter().map(|u| u.cell.clone()))
+        .collect();
+    let forms = layout::split_forms(g);
+    let mut warnings: Vec<WarningView> = Vec::new();
+    let mut realigned: FxHashSet<u32> = FxHashSet::default();
+    for w in forms
+        .iter()
+        .flat_map(|f| &f.warnings)
+        .chain(explained.iter().flat_map(|(r, _)| &r.warnings))
+    {
+        if w.code == crate::diag::WarningCode::RowRealigned {
+            if let Some(c) = w.cell {
+                realigned.insert(c.row);
+            }
+        }
+    }
+    for (r, _) in &explained {
+        for w in &r.warnings {
+            warnings.push(WarningView {
+                id: format!("warn-{id}-{}", warnings.len()),
+                code: w.code.to_string(),
+                cell: w.cell.map(|c| c.to_string()),
+                detail: w.detail.clone(),
+            });
+        }
+    }
+    let mut rows: Vec<&crate::grid::Row> = forms.iter().flat_map(|f| &f.rows).collect();
+    rows.sort_by_key(|r| r.index);
+    let text_at: FxHashMap<(u32, u32), &str> = rows
+        .iter()
+        .flat_map(|r| r.cells.iter().map(move |c| ((r.index, c.col), c.text.as_str())))
+        .collect();
+    let last_row = rows
+        .last()
+        .map_or(0, |r| r.index)
+        .max(g.spans.iter().map(|s| s.last.row).max().unwrap_or(0));
+    let last_col = rows
+        .iter()
+        .filter_map(|r| r.last_col())
+        .max()
+        .unwrap_or(0)
+        .max(g.spans.iter().map(|s| s.last.col).max().unwrap_or(0))
+        .min(MAX_COLS_DRAWN - 1);
+    let span_at: FxHashMap<(u32, u32), (u32, u32)> = g
+        .spans
+        .iter()
+        .map(|s| {
+            (
+                (s.first.row, s.first.col),
+                (s.last.row - s.first.row + 1, s.last.col.min(last_col) - s.first.col + 1),
+            )
+        })
+        .collect();
+    let mut covered: FxHashSet<(u32, u32)> = FxHashSet::default();
+    for s in &g.spans {
+        for r in s.first.row..=s.last.row.min(s.first.row + MAX_ROWS_DRAWN as u32) {
+            for c in s.first.col..=s.last.col.min(last_col) {
+                if (r, c) != (s.first.row, s.first.col) {
+                    covered.insert((r, c));
+                }
+            }
+        }
+    }
+    let (mut cells, mut mapped, mut unmapped_n) = (0, 0, 0);
+    let mut out_rows = Vec::new();
+    let row_count = (last_row + 1) as usize;
+    for r in 0..row_count.min(MAX_ROWS_DRAWN) as u32 {
+        let mut row = RowView {
+            number: r + 1,
+            realigned: realigned.contains(&r),
+            cells: Vec::new(),
+        };
+        for c in 0..=last_col {
+            if covered.contains(&(r, c)) {
+                continue;
+            }
+            let at = CellRef::new(r, c);
+            let addr = at.to_string();
+            let (rowspan, colspan) = span_at.get(&(r, c)).copied().unwrap_or((1, 1));
+            let text = text_at.get(&(r, c)).copied().unwrap_or("");
+            let part = explained.iter().find_map(|(_, cl)| cl.part_of(at));
+            let path = paths.get(&addr).cloned();
+            let (class, part_name) = if text.is_empty() {
+                ("empty", "")
+            } else if let Some(p) = part {
+                let class = match p {
+                    Part::Indicators if path.is_some() => "indicator-name",
+                    Part::Indicators => "indicator",
+                    other => part_class(other),
+                };
+                (class, p.as_str())
+            } else if unmapped.contains(&addr) {
+                ("unmapped", "unmapped")
+            } else {
+                ("filled", "filled merge (repeats a neighbour)")
+            };
+            if !text.is_empty() {
+                cells += 1;
+                match class {
+                    "unmapped" => unmapped_n += 1,
+                    _ => mapped += 1,
+                }
+            }
+            row.cells.push(CellView {
+                addr,
+                text: text.to_string(),
+                class,
+                part: part_name,
+                path,
+                rowspan,
+                colspan,
+            });
+        }
+        out_rows.push(row);
+    }
+    let spans = out_rows
+        .iter()
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.rowspan > 1 || c.colspan > 1)
+        .count();
+    let view = GridView {
+        id,
+        name: g.source.sheet.clone().unwrap_or_else(|| "(text)".into()),
+        format: g.source.format.to_string(),
+        encoding: g.source.encoding.clone(),
+        columns: (0..=last_col).map(crate::grid::column_name).collect(),
+        rows: out_rows,
+        cells,
+        spans,
+        cut: (row_count > MAX_ROWS_DRAWN)
+            .then(|| format!("rows after {MAX_ROWS_DRAWN} are not drawn ({row_count} in all)")),
+        warnings,
+        records: records_json,
+        note,
+    };
+    (view, cells, mapped, unmapped_n)
+}
+
+/// The review page of one file (every sheet, or only `sheet`).
+pub fn page(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<ReviewPage, Error> {
+    let grids = read::read_file(path, limits)?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let mut views = Vec::new();
+    let (mut cells, mut mapped, mut unmapped) = (0, 0, 0);
+    for (i, g) in grids.iter().enumerate() {
+        if sheet.is_some() && g.source.sheet.as_deref() != sheet {
+            continue;
+        }
+        let (v, c, m, u) = grid_view(i, g, stem);
+        cells += c;
+        mapped += m;
+        unmapped += u;
+        views.push(v);
+    }
+    let file = crate::pathtext::path_text(path);
+    let html = templates()
+        .get_template("page.html")
+        .and_then(|t| {
+            t.render(context! {
+                file => file,
+                version => env!("CARGO_PKG_VERSION"),
+                grids => minijinja::Value::from(minijinja::value::Serde(&views)),
+                cells => cells,
+                mapped => mapped,
+                unmapped => unmapped,
+            })
+        })
+        .map_err(|e| Error::new(path, crate::error::ErrorKind::Internal(format!("review page: {e}"))))?;
+    Ok(ReviewPage {
+        html,
+        cells,
+        mapped,
+        unmapped,
+    })
+}
