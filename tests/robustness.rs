@@ -123,6 +123,66 @@ proptest! {
         let bytes = std::fs::read("fixtures/pku_2019_xiaoyuanzuqiu_project_workbook.xls").unwrap();
         workbook_survives(Format::Xls, "x.xls", bytes, &ops);
     }
+
+    #[test]
+    fn html_reader_on_mutated_bytes(ops in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6)) {
+        workbook_survives(Format::Html, "x.html", PUBLISHED.0.clone(), &ops);
+    }
+
+    #[test]
+    fn docx_reader_on_mutated_bytes(ops in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6)) {
+        workbook_survives(Format::Docx, "x.docx", PUBLISHED.1.clone(), &ops);
+    }
+
+    /// Past the zip: damaged WordprocessingML (unclosed, misnested, stray
+    /// merges and spans) packaged whole.
+    #[test]
+    fn docx_reader_on_mutated_document_xml(ops in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..8)) {
+        use crate::common::publish::{docx, Word};
+        let mut xml = PUBLISHED.2.clone().into_bytes();
+        mutate(&mut xml, &ops);
+        let body = String::from_utf8_lossy(&xml).into_owned();
+        workbook_survives(Format::Docx, "x.docx", docx(&body, Word::Word), &[]);
+    }
+}
+
+/// The merged seed as a sloppy web page (GB18030), as a WPS document, and
+/// as the table XML of a Word document.
+static PUBLISHED: LazyLock<(Vec<u8>, Vec<u8>, String)> = LazyLock::new(|| {
+    use crate::common::publish::{docx, html_page, w_table, Page, Word};
+    let g = &declx::read_file(Path::new("fixtures/seed_merged.ods"), &Limits::default()).unwrap()[0];
+    let page = encoding_rs::GB18030
+        .encode(&html_page(&[g], Page::Sloppy, "gbk"))
+        .0
+        .into_owned();
+    (page, docx(&w_table(g, Word::Wps), Word::Wps), w_table(g, Word::Word))
+});
+
+#[test]
+fn a_page_or_document_past_the_cell_and_span_limits_is_refused_or_cut() {
+    let many = format!("<table>{}</table>", "<tr><td>x</td><td>y</td></tr>".repeat(60));
+    let limits = Limits {
+        max_cells: 100,
+        ..Limits::default()
+    };
+    let e = read_bytes(Path::new("m.html"), Format::Html, many.as_bytes(), &limits).unwrap_err();
+    assert!(e.to_string().contains("--max-cells"), "{e}");
+    let spans = format!("<table>{}</table>", "<tr><td colspan=2>x</td></tr>".repeat(30));
+    let limits = Limits {
+        max_spans: 10,
+        ..Limits::default()
+    };
+    let e = read_bytes(Path::new("s.html"), Format::Html, spans.as_bytes(), &limits).unwrap_err();
+    assert!(e.to_string().contains("--max-spans"), "{e}");
+    let limits = Limits {
+        max_rows: 20,
+        ..Limits::default()
+    };
+    let grids = read_bytes(Path::new("r.html"), Format::Html, many.as_bytes(), &limits).unwrap();
+    assert!(grids[0]
+        .notes
+        .iter()
+        .any(|w| w.code == declx::WarningCode::RowsTruncated));
 }
 
 // ---------------------------------------------------------------- nothing lost
