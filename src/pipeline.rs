@@ -19,7 +19,7 @@ pub struct FileOutcome {
 /// holds a form is an error naming the file.
 pub fn extract_file(path: &Path, limits: &Limits) -> Result<FileOutcome, Error> {
     let grids = read::read_file(path, limits)?;
-    outcome(path, grids)
+    outcome(path, &grids)
 }
 
 /// Like [`extract_file`], for a file's bytes already in memory (Spark's
@@ -35,14 +35,16 @@ pub fn extract_bytes(name: &Path, bytes: &[u8], limits: &Limits) -> Result<FileO
         ));
     }
     let grids = read::read_bytes(name, format, bytes, limits)?;
-    outcome(name, grids)
+    outcome(name, &grids)
 }
 
-fn outcome(path: &Path, grids: Vec<crate::grid::Grid>) -> Result<FileOutcome, Error> {
+/// Every form of grids already read from `path` (what `extract_file` does
+/// after reading, for a caller that also needs the grids).
+pub(crate) fn outcome(path: &Path, grids: &[crate::grid::Grid]) -> Result<FileOutcome, Error> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut out = FileOutcome::default();
     let mut first_err: Option<Error> = None;
-    for grid in &grids {
+    for grid in grids {
         match form::extract(grid, stem) {
             Ok(records) => out.records.extend(records),
             Err(kind) => {

@@ -20,10 +20,6 @@ use quick_xml::{Reader, XmlVersion};
 use std::io::Cursor;
 use std::path::Path;
 
-/// Paragraphs before a table taken as its leading rows: at most this many,
-/// each at most this long.
-const LEADING_PARAGRAPHS: usize = 3;
-const LEADING_CHARS: usize = 120;
 /// Word's own grid is at most 63 columns; a span past this is damage.
 const MAX_GRID_SPAN: u32 = 1000;
 
@@ -259,18 +255,7 @@ impl<'l> Walk<'l> {
     }
 
     fn begin_table(&mut self) -> Result<(), ErrorKind> {
-        let leading: Vec<String> = self
-            .pending
-            .iter()
-            .rev()
-            .take_while(|p| p.chars().count() <= LEADING_CHARS)
-            .take(LEADING_PARAGRAPHS)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        self.pending.clear();
+        let above = std::mem::take(&mut self.pending);
         let mut t = Table {
             sink: CellSink::new(self.limits),
             spans: Vec::new(),
@@ -280,11 +265,7 @@ impl<'l> Walk<'l> {
             col: 0,
             any_row: false,
         };
-        for p in &leading {
-            t.sink.push(t.row, 0, p)?;
-            t.row += 1;
-        }
-        t.any_row = false;
+        t.row = t.sink.push_leading(&above)?;
         self.table = Some(t);
         Ok(())
     }

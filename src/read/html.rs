@@ -21,10 +21,6 @@ use std::path::Path;
 /// HTML's own limits on spans (the HTML table model clamps to these).
 const MAX_COLSPAN: u32 = 1000;
 const MAX_ROWSPAN: u32 = 65_534;
-/// Text blocks above a table taken as its leading rows: at most this many,
-/// each at most this long (page chrome is longer or further up).
-const LEADING_BLOCKS: usize = 3;
-const LEADING_CHARS: usize = 120;
 
 /// The reader of web pages.
 pub struct HtmlReader;
@@ -186,19 +182,8 @@ impl Walk<'_> {
                     return Ok(());
                 };
                 self.tables += 1;
-                let leading: Vec<String> = self
-                    .pending
-                    .iter()
-                    .rev()
-                    .take_while(|b| b.chars().count() <= LEADING_CHARS)
-                    .take(LEADING_BLOCKS)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                self.pending.clear();
-                if let Some(g) = table_grid(table, &leading, self.tables, self.limits)? {
+                let above = std::mem::take(&mut self.pending);
+                if let Some(g) = table_grid(table, &above, self.tables, self.limits)? {
                     self.grids.push(g);
                 }
             }
@@ -320,15 +305,12 @@ struct Covered {
 }
 
 /// One table as a grid, laid out by the HTML table model.
-fn table_grid(table: ElementRef<'_>, leading: &[String], n: usize, limits: &Limits) -> Result<Option<Grid>, ErrorKind> {
+fn table_grid(table: ElementRef<'_>, above: &[String], n: usize, limits: &Limits) -> Result<Option<Grid>, ErrorKind> {
     let mut sink = CellSink::new(limits);
     let mut spans = Vec::new();
     let mut notes = Vec::new();
-    let mut row = 0u32;
-    for block in leading {
-        sink.push(row, 0, block)?;
-        row += 1;
-    }
+    let mut row = sink.push_leading(above)?;
+    let leading = row;
     let caption = table
         .children()
         .filter_map(ElementRef::wrap)
@@ -406,7 +388,7 @@ fn table_grid(table: ElementRef<'_>, leading: &[String], n: usize, limits: &Limi
             s.last.col = widest.max(s.first.col);
         }
     }
-    if rows.is_empty() && leading.is_empty() {
+    if rows.is_empty() && leading == 0 {
         return Ok(None);
     }
     let mut grid = sink.finish_sheet(spans, Format::Html, &format!("table {n}"))?;

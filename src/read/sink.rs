@@ -38,6 +38,27 @@ impl<'l> CellSink<'l> {
         self.rows_cut
     }
 
+    /// The text blocks just above a table (a page's heading, a document's
+    /// title paragraph, 单位：万元) as its first rows: the last few of
+    /// `above`, each short (page chrome is longer or further up). Returns
+    /// the row the table starts on.
+    pub fn push_leading(&mut self, above: &[String]) -> Result<u32, ErrorKind> {
+        const BLOCKS: usize = 3;
+        const CHARS: usize = 120;
+        let n = above
+            .iter()
+            .rev()
+            .take_while(|b| b.chars().count() <= CHARS)
+            .take(BLOCKS)
+            .count();
+        let mut row = 0;
+        for block in &above[above.len() - n..] {
+            self.push(row, 0, block)?;
+            row += 1;
+        }
+        Ok(row)
+    }
+
     /// Adds a cell; text longer than the limit is cut with a warning.
     pub fn push(&mut self, row: u32, col: u32, text: &str) -> Result<(), ErrorKind> {
         if text.trim().is_empty() {

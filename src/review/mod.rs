@@ -295,7 +295,11 @@ fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize)
 
 /// The review page of one file (every sheet, or only `sheet`).
 pub fn page(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<ReviewPage, Error> {
-    let grids = read::read_file(path, limits)?;
+    page_of(path, &read::read_file(path, limits)?, sheet)
+}
+
+/// The review page of grids already read from `path`.
+pub(crate) fn page_of(path: &Path, grids: &[Grid], sheet: Option<&str>) -> Result<ReviewPage, Error> {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut views = Vec::new();
     let (mut cells, mut mapped, mut unmapped) = (0, 0, 0);

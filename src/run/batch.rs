@@ -27,8 +27,27 @@ pub(super) struct Prepared {
     pub skipped_sheets: Vec<(String, String)>,
 }
 
-fn prepare(input: &Input, opts: &Options) -> Result<Prepared, Error> {
-    let outcome = opts.vocab.scope(|| extract_guarded(&input.path, &opts.limits))?;
+fn prepare(input: &Input, opts: &Options) -> (Result<Prepared, Error>, Option<ReviewPage>) {
+    let (outcome, page) = opts.vocab.scope(|| {
+        if opts.review.is_none() {
+            return (extract_guarded(&input.path, &opts.limits), None);
+        }
+        // `--review`: one read gives the records and the page, drawn also when
+        // the file gave no record (a file that cannot be read has none).
+        let grids = extract_guarded_with(&input.path, |p| crate::read::read_file(p, &opts.limits));
+        match grids {
+            Err(e) => (Err(e), None),
+            Ok(grids) => (
+                extract_guarded_with(&input.path, |p| crate::pipeline::outcome(p, &grids)),
+                extract_guarded_with(&input.path, |p| crate::review::page_of(p, &grids, None)).ok(),
+            ),
+        }
+    });
+    (prepare_records(input, opts, outcome), page)
+}
+
+fn prepare_records(input: &Input, opts: &Options, outcome: Result<FileOutcome, Error>) -> Result<Prepared, Error> {
+    let outcome = outcome?;
     let records = outcome
         .records
         .into_iter()
@@ -83,14 +102,7 @@ pub(super) fn extract_batch<'scope, 'env>(
                     if stop::requested() {
                         return None;
                     }
-                    let r = prepare(f, opts);
-                    // `--review`: the input's page, drawn also when it gave no
-                    // record (a file that cannot be read at all has none).
-                    let page = opts.review.as_ref().and_then(|_| {
-                        opts.vocab
-                            .scope(|| extract_guarded_with(&f.path, |p| crate::review::page(p, None, &opts.limits)))
-                            .ok()
-                    });
+                    let (r, page) = prepare(f, opts);
                     // A hidden bar (off a terminal, --quiet) costs no lock per file.
                     if !pb.is_hidden() {
                         pb.inc(1);

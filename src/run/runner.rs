@@ -69,7 +69,19 @@ impl From<OutputError> for RunError {
     }
 }
 
-fn progress(total: usize, quiet: bool) -> ProgressBar {
+/// The worker threads of a run (`--jobs`, default all cores).
+pub(super) fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, RunError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| RunError {
+            what: "cannot start worker threads".into(),
+            source: io::Error::other(e),
+        })
+}
+
+/// A progress bar over `total` files, hidden off a terminal or when quiet.
+pub(super) fn progress(total: usize, quiet: bool) -> ProgressBar {
     let pb = ProgressBar::new(total as u64);
     if quiet || !io::stderr().is_terminal() {
         pb.set_draw_target(ProgressDrawTarget::hidden());
@@ -168,13 +180,7 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
     let files = inputs(opts, &mut report)?;
     let previous = stale::previous_names(opts);
     let mut sinks = sinks(opts)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| RunError {
-            what: "cannot start worker threads".into(),
-            source: io::Error::other(e),
-        })?;
+    let pool = pool(opts.jobs)?;
     let pb = progress(files.len(), opts.quiet);
     let mut written: HashSet<String> = HashSet::new();
     let mut stopped = None;

@@ -5,14 +5,13 @@
 
 use super::batch::extract_guarded_with;
 use super::inputs::{self, InputOptions};
-use super::runner::RunError;
+use super::runner::{self, RunError};
 use crate::pathtext::path_text;
 use crate::read::Limits;
 use crate::survey::{self, Label, Survey};
 use crate::vocab::Vocabulary;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, Read};
 use std::path::PathBuf;
 
 /// What `declx labels` is asked to read.
@@ -50,20 +49,8 @@ pub fn survey(opts: &SurveyOptions) -> Result<SurveyOutcome, RunError> {
         what: "cannot read the list of inputs".into(),
         source: e,
     })?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| RunError {
-            what: "cannot start worker threads".into(),
-            source: io::Error::other(e),
-        })?;
-    let pb = ProgressBar::new(files.len() as u64);
-    if opts.quiet || !io::stderr().is_terminal() {
-        pb.set_draw_target(ProgressDrawTarget::hidden());
-    }
-    pb.set_style(
-        ProgressStyle::with_template("{bar:30} {pos}/{len} files").unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
+    let pool = runner::pool(opts.jobs)?;
+    let pb = runner::progress(files.len(), opts.quiet);
     let mut all = Survey::default();
     for chunk in files.chunks(super::batch::CHUNK) {
         let results: Vec<_> = pool.install(|| {
