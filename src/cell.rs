@@ -2,6 +2,12 @@
 //! every record, warning and message).
 
 use serde::{Serialize, Serializer};
+
+/// What counts as a blank in a cell's text: whitespace, the ideographic
+/// space, a no-break space and a stray byte-order mark.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
+}
 use std::fmt;
 
 /// A cell position, 0-based internally, shown A1-style.
@@ -44,4 +50,4 @@ impl Serialize for CellRef {
     }
 }
 
-crate::value::string_schema!(CellRef);
+crate::names::string_schema!(CellRef);

@@ -39,7 +39,7 @@ macro_rules! codes {
             }
         }
 
-        crate::value::string_schema!($name);
+        crate::names::string_schema!($name);
     };
 }
 
@@ -83,6 +83,8 @@ codes! {
         /// Readers: the file held only the path of another file of its format
         /// (a symbolic link saved as text); that file was read.
         LinkPlaceholder => "link_placeholder",
+        /// A form whose kind has a department, in which none was found.
+        MissingDepartment => "missing_department",
     }
 }
 

@@ -2,7 +2,7 @@
 //! merged spans of the source (when it had any) and where it all came from.
 //! Knows nothing of file formats' bytes nor of forms.
 
-pub use crate::cell::{column_name, CellRef};
+pub use crate::cell::{column_name, is_blank, CellRef};
 use crate::diag::Warning;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -59,7 +59,7 @@ impl Serialize for Format {
     }
 }
 
-crate::value::string_schema!(Format);
+crate::names::string_schema!(Format);
 
 /// A non-empty cell; `text` is trimmed, line breaks normalised to `\n`.
 #[derive(Debug, Clone)]
@@ -170,10 +170,6 @@ pub fn has_char(text: &str, c: char) -> bool {
     let pat = c.encode_utf8(&mut buf).as_bytes();
     let h = text.as_bytes();
     memchr::memchr_iter(pat[pat.len() - 1], h).any(|i| h[..=i].ends_with(pat))
-}
-
-pub fn is_blank(c: char) -> bool {
-    c.is_whitespace() || c == '\u{3000}' || c == '\u{a0}' || c == '\u{feff}'
 }
 
 /// Builds a grid row by row; drops empty cells and rows.

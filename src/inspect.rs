@@ -68,6 +68,22 @@ pub fn render(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Strin
                 let _ = writeln!(out, "   {}", cells.join(" | "));
             }
         }
+        // Who each record is about, and why.
+        for (n, (record, claims)) in explained.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "-- record {}: form={} department={} unit={} project={} year={}",
+                n + 1,
+                record.form,
+                record.department.as_deref().unwrap_or("-"),
+                record.unit.as_deref().unwrap_or("-"),
+                record.project.as_ref().and_then(|p| p.get("name")).unwrap_or("-"),
+                record.year.map_or_else(|| "-".to_string(), |y| y.to_string()),
+            );
+            for why in &claims.why {
+                let _ = writeln!(out, "   why {why}");
+            }
+        }
     }
     Ok(out)
 }

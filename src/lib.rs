@@ -25,6 +25,7 @@ mod form;
 mod grid;
 mod inspect;
 mod layout;
+mod names;
 // Without the `cli` feature the sinks are unused until a binding calls them.
 #[cfg_attr(not(feature = "cli"), allow(unused_imports, dead_code))]
 mod output;

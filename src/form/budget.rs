@@ -89,6 +89,14 @@ pub fn read(
             numeric_at(i + 1)
         };
         if header[i] {
+            // A header cell naming the money unit (资金结构（万元）) gives it
+            // even when it heads no amounts (the row-label column's header).
+            if budget.unit.is_none() {
+                budget.unit = cells
+                    .iter()
+                    .find_map(|(_, t)| vocab::money_unit(&fold(t)))
+                    .map(str::to_string);
+            }
             // A list's own label (项目支出明细预算) in the section's label
             // column, else the section's label, heads a list budget.
             let list_label = row.get(label_col).filter(|_| i > 0).unwrap_or(section_text);
@@ -145,7 +153,7 @@ pub fn read(
             item.label = vocab::clean_label(section_text);
         }
         budget.blocks.push(BudgetBlock {
-            heading: b.heading,
+            heading: Some(b.heading),
             items: b.items,
         });
     }

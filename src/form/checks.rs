@@ -25,7 +25,7 @@ pub fn run(r: &Record) -> Vec<Check> {
 }
 
 fn block_total(r: &Record, heading: &str) -> Option<(Decimal, Vec<String>)> {
-    let b = r.budget.blocks.iter().find(|b| b.heading == heading)?;
+    let b = r.budget.blocks.iter().find(|b| b.heading.as_deref() == Some(heading))?;
     let total = b.items.iter().filter_map(|i| i.amount).map(|n| n.0).sum();
     Some((total, b.items.iter().map(|i| i.cell.clone()).collect()))
 }
@@ -36,7 +36,10 @@ fn item(r: &Record, pred: impl Fn(&str) -> bool) -> Vec<(Decimal, String, String
         .iter()
         .flat_map(|b| b.items.iter().map(move |i| (b, i)))
         .filter(|(_, i)| pred(&i.label))
-        .filter_map(|(b, i)| i.amount.map(|a| (a.0, b.heading.clone(), i.cell.clone())))
+        .filter_map(|(b, i)| {
+            i.amount
+                .map(|a| (a.0, b.heading.clone().unwrap_or_default(), i.cell.clone()))
+        })
         .collect()
 }
 
@@ -98,7 +101,13 @@ fn budget_balance(r: &Record) -> Option<Check> {
         let Some(t) = total.amount else { continue };
         let sum: Decimal = parts.iter().filter_map(|i| i.amount).map(|a| a.0).sum();
         ok &= t.0 == sum;
-        details.push(format!("{}: {} = {} vs parts {}", b.heading, total.label, t.0, sum));
+        details.push(format!(
+            "{}: {} = {} vs parts {}",
+            b.heading.as_deref().unwrap_or_default(),
+            total.label,
+            t.0,
+            sum
+        ));
         cells.push(total.cell.clone());
         cells.extend(parts.iter().map(|i| i.cell.clone()));
     }

@@ -60,6 +60,9 @@ pub struct Claims {
     taken: FxHashMap<(u32, u32), Part>,
     /// The part of the form being read: what `take` records.
     pub part: Part,
+    /// Why the form's identity (department, unit) is what it is: what
+    /// `declx inspect` prints under the form.
+    pub why: Vec<String>,
 }
 
 impl Default for Claims {
@@ -74,6 +77,7 @@ impl Claims {
         Claims {
             taken: FxHashMap::with_capacity_and_hasher(cells, Default::default()),
             part: Part::Title,
+            why: Vec::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Header fields: `label | value` pairs and `label：value` cells (部门名称,
 //! 主管部门, 项目属性, 联系人 …) routed to the record's department, unit,
-//! project and info.
+//! project and info; who the form is about decided by label, then by value
+//! (`Fields::identity`).
 
 use super::claims::Claims;
 use crate::grid::Row;
@@ -22,6 +23,32 @@ pub struct Fields {
     pub year: Option<i32>,
     pub project: LabelMap,
     pub info: LabelMap,
+    /// 中央主管部门: the department only when the form names no other.
+    pub central: Option<String>,
+    /// Fields whose label leaves open whether they name the department or
+    /// the unit (填报单位, 申报单位), with an organisation as value:
+    /// (label, value, cell).
+    pub open_orgs: Vec<(String, String, Option<String>)>,
+    /// Header fields naming an amount (项目总金额（万元）): budget items of
+    /// a block with no heading.
+    pub amounts: Vec<HeaderAmount>,
+}
+
+/// A header field naming an amount.
+#[derive(Debug)]
+pub struct HeaderAmount {
+    pub label: String,
+    pub raw: String,
+    pub unit: &'static str,
+    pub cell: String,
+}
+
+/// Who a form is about, and why (what `declx inspect` prints).
+#[derive(Debug, Default)]
+pub struct Identity {
+    pub department: Option<String>,
+    pub unit: Option<String>,
+    pub why: Vec<String>,
 }
 
 impl Fields {
@@ -35,7 +62,64 @@ impl Fields {
             year: None,
             project: LabelMap::default(),
             info,
+            central: None,
+            open_orgs: Vec::new(),
+            amounts: Vec::new(),
         }
+    }
+
+    /// The department and unit: by label first (部门名称 / 一级预算单位,
+    /// then 主管部门 or 填报单位 of a department form, then 中央主管部门),
+    /// then by value: a field whose label leaves the role open and whose
+    /// value names an organisation fills what the form kind still lacks;
+    /// last, an organisation the title starts with.
+    pub fn identity(&self, title: &str) -> Identity {
+        let mut id = Identity {
+            department: self.department.clone(),
+            unit: self.unit.clone(),
+            why: Vec::new(),
+        };
+        if id.department.is_some() {
+            id.why.push("department: by its label".into());
+        } else if let Some(d) = &self.dept_fallback {
+            id.department = Some(d.clone());
+            id.why
+                .push("department: 主管部门 or 填报单位, the form naming no 部门名称".into());
+        } else if let Some(d) = &self.central {
+            id.department = Some(d.clone());
+            id.why
+                .push("department: 中央主管部门, the form naming no local one".into());
+        }
+        if id.department.is_none() {
+            // The title's own words: 某市统计局2023年部门整体支出绩效目标表.
+            if let Some(d) = vocab::organisation_in_title(title) {
+                id.department = Some(d.to_string());
+                id.why
+                    .push(format!("department: the title starts with an organisation ({d})"));
+            }
+        }
+        let wants_unit = self.kind != FormKind::Department;
+        for (label, value, cell) in &self.open_orgs {
+            if id.department.as_deref() == Some(value.as_str()) || id.unit.as_deref() == Some(value.as_str()) {
+                continue;
+            }
+            let at = cell.as_deref().unwrap_or("-");
+            if id.department.is_none() {
+                id.department = Some(value.clone());
+                id.why.push(format!(
+                    "department: {at} {label}: its value names an organisation and no label named the department"
+                ));
+            } else if wants_unit && id.unit.is_none() {
+                id.unit = Some(value.clone());
+                id.why.push(format!(
+                    "unit: {at} {label}: its value names an organisation and no label named the unit"
+                ));
+            }
+        }
+        if id.unit.is_some() && !id.why.iter().any(|w| w.starts_with("unit:")) {
+            id.why.push("unit: by its label".into());
+        }
+        id
     }
 }
 
@@ -49,12 +133,24 @@ pub fn is_field_row(row: &Row) -> bool {
 }
 
 /// `填报人：张三` → (填报人, 张三); the label must be short.
+/// A colon inside brackets (项目资金（单位：万元）：…) is part of the label,
+/// and the label's length is counted without its bracketed note.
 pub fn colon_pair(text: &str) -> Option<(&str, &str)> {
-    let i = text.find(vocab::COLONS)?;
+    let mut depth = 0i32;
+    let i = text.char_indices().find_map(|(i, c)| {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth -= 1,
+            _ if depth <= 0 && vocab::COLONS.contains(&c) => return Some(i),
+            _ => {}
+        }
+        None
+    })?;
     let (label, rest) = text.split_at(i);
     let value = rest.trim_start_matches(vocab::COLONS).trim();
     let label = label.trim();
-    (!label.is_empty() && label.chars().count() <= 10 && !label.contains('\n')).then_some((label, value))
+    let short = vocab::split_paren(&fold(label)).0.chars().count() <= 10;
+    (!label.is_empty() && short && !label.contains('\n')).then_some((label, value))
 }
 
 /// Reads `label | value | label | value …` and `label：value` cells of a row.
@@ -76,11 +172,11 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
                     if !value.is_empty() {
                         // Two fields in one cell: 填报单位:(盖章) 单位:万元.
                         for (l, v) in several_pairs(label, value) {
-                            set_field(b, l, v.to_string());
+                            set_field_at(b, l, v.to_string(), Some(row.at(c.col).to_string()));
                         }
                     } else if let Some(next) = cells.get(i + 1) {
                         claims.take(row, next.col);
-                        set_field(b, label, next.text.clone());
+                        set_field_at(b, label, next.text.clone(), Some(row.at(next.col).to_string()));
                         i += 1;
                     }
                     i += 1;
@@ -89,13 +185,18 @@ pub fn read_pairs(row: &Row, skip_col: Option<u32>, b: &mut Fields, claims: &mut
             }
         }
         let next = cells.get(i + 1).filter(|n| vocab::field(vocab::label(n)).is_none());
+        // A label's length without its bracketed unit or prompt:
+        // 项目总金额（中期规划，万元）： is a five-character label.
         let label_like = known.is_some()
-            || (next.is_some() && f.chars().count() <= 12 && !value::looks_numeric(&c.text) && !c.text.contains('\n'));
+            || (next.is_some()
+                && vocab::split_paren(f).0.chars().count() <= 12
+                && !value::looks_numeric(&c.text)
+                && !c.text.contains('\n'));
         match (label_like, next) {
             (true, Some(n)) => {
                 claims.take(row, c.col);
                 claims.take(row, n.col);
-                set_field(b, &c.text, n.text.clone());
+                set_field_at(b, &c.text, n.text.clone(), Some(row.at(n.col).to_string()));
                 // A filled merge repeats the value across the row.
                 let mut j = i + 2;
                 while j < cells.len() && cells[j].text == n.text {
@@ -137,6 +238,12 @@ fn several_pairs<'t>(label: &'t str, value: &'t str) -> Vec<(&'t str, &'t str)> 
 }
 
 pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
+    set_field_at(b, label, value, None);
+}
+
+/// A field with the cell its value came from (where a header amount's
+/// budget item points).
+pub(super) fn set_field_at(b: &mut Fields, label: &str, value: String, cell: Option<String>) {
     // A stamp or signature placeholder ((盖章), 签字) is no value; a row of
     // ticked options (1.部门项目 □ 2.公共项目 □√) gives the ticked one.
     if vocab::is_stamp_placeholder(&value) {
@@ -160,7 +267,34 @@ pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
             return;
         }
     }
-    match vocab::field(&folded_label) {
+    let role = vocab::field(&folded_label);
+    if matches!(
+        role,
+        None | Some(vocab::Field::Info | vocab::Field::Project | vocab::Field::ProjectKey(_))
+    ) {
+        if let (Some(unit), Some(cell)) = (vocab::header_amount_label(&folded_label), &cell) {
+            if matches!(value::parse_amount(&value), Ok(Some(_))) {
+                b.amounts.push(HeaderAmount {
+                    label: clean.clone(),
+                    raw: value.clone(),
+                    unit,
+                    cell: cell.clone(),
+                });
+            }
+        }
+        // A role a label was given (a vocabulary's project.<key>) is kept.
+        let open = matches!(role, None | Some(vocab::Field::Info));
+        if open && vocab::is_organisation_label(&folded_label) && vocab::is_organisation(&value) {
+            b.open_orgs.push((clean.clone(), value.clone(), cell.clone()));
+        }
+    }
+    match role {
+        Some(vocab::Field::CentralDepartment) => {
+            if b.central.is_none() {
+                b.central = Some(value.clone());
+            }
+            b.info.insert(clean, value);
+        }
         Some(vocab::Field::Department) => {
             if b.department.is_none() {
                 b.department = Some(value);
@@ -196,7 +330,7 @@ pub(super) fn set_field(b: &mut Fields, label: &str, value: String) {
             b.info.insert(clean, value)
         }
         Some(vocab::Field::Info) | None => {
-            if fold(label) == vocab::FILER_LABEL && b.dept_fallback.is_none() {
+            if vocab::split_paren(&folded_label).0 == vocab::FILER_LABEL && b.dept_fallback.is_none() {
                 b.dept_fallback = Some(value.clone());
             }
             b.info.insert(clean, value)

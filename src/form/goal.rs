@@ -13,6 +13,18 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
     use vocab::GoalPart;
     let all: Vec<&Row> = std::iter::once(s.label).chain(s.rows.iter().copied()).collect();
     let mut parts: Vec<(GoalPart, u32, usize, String)> = Vec::new();
+    // Labels in the section's own column name parts when two or more of
+    // them do (年度目标 | … over 长期目标（跨度多年的项目需填）： | …).
+    let in_label_col: Vec<(GoalPart, usize, String)> = all
+        .iter()
+        .enumerate()
+        .filter_map(|(ri, row)| {
+            let c = row.cells.iter().find(|c| c.col == s.label_col)?;
+            let p = vocab::goal_part(vocab::label(c)).filter(|p| matches!(p, GoalPart::Annual | GoalPart::Period))?;
+            Some((p, ri, c.text.clone()))
+        })
+        .collect();
+    let label_parts = in_label_col.len() >= 2 && in_label_col.iter().any(|p| p.0 != in_label_col[0].0);
     for (ri, row) in all.iter().enumerate() {
         for c in row
             .cells
@@ -22,6 +34,11 @@ pub fn read_goal(s: &SectionRows<'_>, info: &mut LabelMap, claims: &mut Claims) 
             if let Some(p) = vocab::goal_part(vocab::label(c)) {
                 parts.push((p, c.col, ri, c.text.clone()));
             }
+        }
+    }
+    if label_parts && parts.is_empty() {
+        for (p, ri, text) in in_label_col {
+            parts.push((p, s.label_col, ri, text));
         }
     }
     if parts.is_empty() {

@@ -83,12 +83,24 @@ pub(super) fn read(grid: &Grid, form: &FormRows, file_stem: &str) -> Option<Vec<
     if blocks.len() < 2 {
         return None;
     }
+    // Rows above the first project (a department's subtotal row) go with
+    // the first project, so their cells are in its `unmapped`.
+    if let Some(first) = blocks.first_mut() {
+        first.0 = 0;
+    }
     let heading = &rows[..hi];
     let out = blocks
         .iter()
         .map(|&(from, to)| {
             let block: Vec<&Row> = body[from..to].iter().collect();
-            project(grid, form, heading, header, &block, &cols, levels[0], file_stem)
+            // A unit's cell merged down over its projects: the projects below
+            // the first find it in the rows above, on a row naming a project.
+            let above: Vec<&Row> = body[..from]
+                .iter()
+                .rev()
+                .filter(|r| r.get(name_col).is_some())
+                .collect();
+            project(grid, form, heading, header, &block, &above, &cols, levels[0], file_stem)
         })
         .collect();
     Some(out)
@@ -102,6 +114,7 @@ fn project(
     heading: &[Row],
     header: &Row,
     block: &[&Row],
+    above: &[&Row],
     cols: &Columns,
     first_level: u32,
     file_stem: &str,
@@ -122,7 +135,18 @@ fn project(
         fields::read_pairs(r, None, &mut fields, &mut claims);
     }
     claims.take_row(header);
-    let first_of = |col: u32| block.iter().find_map(|r| r.get(col).map(|t| (*r, t)));
+    // From the row naming the project on, then the rows above it in the
+    // block (a subtotal row above the first project is no project's).
+    let named = cols
+        .name
+        .and_then(|n| block.iter().position(|r| r.get(n).is_some()))
+        .unwrap_or(0);
+    let first_of = |col: u32| {
+        block[named..]
+            .iter()
+            .chain(&block[..named])
+            .find_map(|r| r.get(col).map(|t| (*r, t)))
+    };
     if let Some((r, name)) = cols.name.and_then(first_of) {
         claims.take(r, cols.name.unwrap_or_default());
         fields.project.insert("name".into(), name.to_string());
@@ -130,6 +154,8 @@ fn project(
     for (col, label) in &cols.fields {
         if let Some((r, v)) = first_of(*col) {
             claims.take(r, *col);
+            fields::set_field(&mut fields, label, v.to_string());
+        } else if let Some(v) = above.iter().find_map(|r| r.get(*col)) {
             fields::set_field(&mut fields, label, v.to_string());
         }
     }
@@ -145,7 +171,7 @@ fn project(
         let amount = value::parse_amount(raw).ok().flatten().map(|a| Number(a.value));
         let heading = vocab::clean_label(label);
         budget.blocks.push(BudgetBlock {
-            heading: heading.clone(),
+            heading: Some(heading.clone()),
             items: vec![BudgetItem {
                 label: heading,
                 amount,
@@ -189,13 +215,18 @@ fn project(
     if budget.unit.is_none() {
         budget.unit = fields.money_unit.clone();
     }
+    let identity = fields.identity(title.as_deref().unwrap_or_default());
+    if identity.department.is_none() {
+        warnings.push(super::missing_department());
+    }
+    claims.why = identity.why;
     let mut record = Record {
         schema_version: SCHEMA_VERSION,
         form: FormKind::Project,
         title,
         year,
-        department: fields.department.clone().or(fields.dept_fallback.clone()),
-        unit: fields.unit,
+        department: identity.department,
+        unit: identity.unit,
         project: Some(fields.project),
         info: fields.info,
         budget,

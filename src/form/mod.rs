@@ -18,7 +18,9 @@ use crate::diag::{Warning, WarningCode, Warnings};
 use crate::error::ErrorKind;
 use crate::grid::{column_name, Grid, Row};
 use crate::layout::{self, FormRows};
-use crate::record::{Budget, KeyTask, LabelMap, OverallGoal, Record, Source, Unmapped, SCHEMA_VERSION};
+use crate::record::{
+    Budget, BudgetBlock, BudgetItem, KeyTask, LabelMap, Number, OverallGoal, Record, Source, Unmapped, SCHEMA_VERSION,
+};
 use crate::value::ColumnKey;
 use crate::vocab::{self, fold, FormKind, Section};
 use fields::Fields;
@@ -118,6 +120,9 @@ fn kind_from_labels(rows: &[Row]) -> Option<FormKind> {
     }
 }
 
+/// How far under the title a subtitle is looked for.
+const SUBTITLE_SEARCH_ROWS: usize = 4;
+
 /// The title and subtitle rows of a form, and where its body starts.
 struct Heading<'a> {
     title: String,
@@ -141,15 +146,26 @@ fn read_heading<'a>(rows: &'a [Row], has_title: bool, claims: &mut Claims, info:
         h.rows.push(t);
         h.body = &rows[1..];
     }
-    // A subtitle line such as （2024年度）.
-    if let Some(sub) = h.body.first().filter(|r| is_subtitle(r)) {
+    // A subtitle line such as （2024年度）: right under the title, or under
+    // the stray one-cell lines of a page heading (附件3, …公开目录) that
+    // the layout moved below the title.
+    let at = h
+        .body
+        .iter()
+        .take(SUBTITLE_SEARCH_ROWS)
+        .take_while(|r| r.cells.len() == 1 || is_subtitle(r))
+        .position(is_subtitle);
+    if let Some(i) = at {
+        let sub = &h.body[i];
         info.insert("subtitle".into(), sub.cells[0].text.clone());
         let text = &sub.cells[0].text;
         for c in sub.cells.iter().filter(|c| c.text == *text) {
             claims.take(sub, c.col);
         }
         h.rows.push(sub);
-        h.body = &h.body[1..];
+        if i == 0 {
+            h.body = &h.body[1..];
+        }
     }
     h
 }
@@ -259,7 +275,13 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     let year = year_of_form(&title, &subtitle)
         .or(fields.year)
         .or_else(|| year_in(file_stem));
-    let department = fields.department.clone().or(fields.dept_fallback.clone());
+    let identity = fields.identity(&title);
+    header_amounts(&fields, &mut parts.budget, &mut warnings);
+    if identity.department.is_none() {
+        warnings.push(missing_department());
+    }
+    claims.why = identity.why;
+    let department = identity.department;
     let unmapped = unmapped_cells(&rows, &claims);
     warnings.extend(grid.notes.iter().cloned());
     for (k, v) in std::mem::take(&mut parts.table.totals) {
@@ -272,7 +294,7 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
         title: has_title.then_some(title),
         year,
         department,
-        unit: fields.unit,
+        unit: identity.unit,
         project: (kind == FormKind::Project || !fields.project.is_empty()).then_some(fields.project),
         info: fields.info,
         budget: parts.budget,
@@ -288,6 +310,51 @@ fn read_form(grid: &Grid, form: FormRows, file_stem: &str) -> Result<(Record, Cl
     };
     record.checks = checks::run(&record);
     Ok((record, claims))
+}
+
+/// The warning of a form in which no department was found.
+pub(super) fn missing_department() -> Warning {
+    Warning::new(
+        WarningCode::MissingDepartment,
+        None,
+        "no department found: no label names it (部门名称, 主管部门, 一级预算单位 …) and no open field \
+         (填报单位, 申报单位 …) holds an organisation; teach declx the label with a --vocab file"
+            .into(),
+    )
+}
+
+/// Header fields naming an amount (项目总金额（中期规划，万元）, 本年度项目金额
+/// （万元）) as a budget block with no heading, before the budget part's
+/// blocks; the budget's unit from their labels when the form gives none.
+fn header_amounts(fields: &Fields, budget: &mut Budget, warnings: &mut Warnings) {
+    if fields.amounts.is_empty() {
+        return;
+    }
+    let mut items = Vec::new();
+    for a in &fields.amounts {
+        let amount = match crate::value::parse_amount(&a.raw) {
+            Ok(Some(v)) => Some(Number(v.value)),
+            _ => {
+                let detail = format!("header amount {:?} at {} is not a number", a.raw, a.cell);
+                warnings.push(Warning::new(WarningCode::AmountNotNumeric, None, detail));
+                None
+            }
+        };
+        items.push(BudgetItem {
+            label: a.label.clone(),
+            amount,
+            cell: a.cell.clone(),
+            note: None,
+        });
+    }
+    if budget.unit.is_none() {
+        budget.unit = fields
+            .amounts
+            .iter()
+            .find(|a| !a.unit.is_empty())
+            .map(|a| a.unit.to_string());
+    }
+    budget.blocks.insert(0, BudgetBlock { heading: None, items });
 }
 
 fn has_form_structure(rows: &[Row]) -> bool {

@@ -60,7 +60,8 @@ pub fn walk<'a>(body: &'a [Row], fields: &mut Fields, claims: &mut Claims) -> Ve
             continue;
         }
         if let Some(kind) = vocab::section(f) {
-            // The same label again (page break, filled merge) continues the section.
+            // The same label again (page break, filled merge) continues the
+            // section; so does a goal's next part (年度目标, then 长期目标).
             if let Some(i) = open {
                 if sections[i].kind == kind && first.col == sections[i].label_col {
                     sections[i].rows.push(row);
@@ -79,7 +80,7 @@ pub fn walk<'a>(body: &'a [Row], fields: &mut Fields, claims: &mut Claims) -> Ve
         let in_table = open.is_some_and(|i| first.col > sections[i].label_col);
         // A footer row (说明, 备注, 审核意见 …) ends the open section: it is
         // never a node of the tree nor an item of a table.
-        if !in_table && open.is_some() && vocab::is_footer(f) {
+        if open.is_some() && ((!in_table && vocab::is_footer(f)) || (in_table && vocab::is_footer_label(f))) {
             fields::read_pairs(row, None, fields, claims);
             open = None;
             continue;

@@ -120,9 +120,22 @@ fn detect_delimiter(text: &str) -> u8 {
 /// A quote that never closes swallows the rest of the file into one cell:
 /// a cell holding the delimiter across several lines, or very many lines.
 fn has_runaway_quote(grid_rows: &[Row], delimiter: u8) -> bool {
+    // A quote that never closes swallows whole records: lines inside one
+    // cell that hold about as many delimiters as a row has. A quoted
+    // paragraph with a few commas of its own (a CSV of Chinese prose) is
+    // no runaway.
+    let mut widths: Vec<u32> = grid_rows.iter().filter_map(|r| r.last_col()).map(|c| c + 1).collect();
+    widths.sort_unstable();
+    let width = widths.get(widths.len() / 2).copied().unwrap_or(2) as usize;
+    let swallowed = width.div_ceil(2).max(2);
     grid_rows.iter().flat_map(|r| &r.cells).any(|c| {
         let breaks = c.text.matches('\n').count();
-        (breaks >= 2 && c.text.contains(delimiter as char)) || breaks > 50
+        let record_like = c
+            .text
+            .lines()
+            .filter(|l| l.matches(delimiter as char).count() >= swallowed)
+            .count();
+        (breaks >= 2 && record_like >= 2) || breaks > 50
     })
 }
 

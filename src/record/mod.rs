@@ -2,11 +2,10 @@
 //! numbers are written with the source's digits, never via f64. Knows
 //! nothing of how a form is read.
 
-mod kind;
 mod maps;
 mod schema;
 
-pub use kind::FormKind;
+pub use crate::names::FormKind;
 pub use maps::{LabelMap, Values};
 pub use schema::schema;
 
@@ -51,7 +50,9 @@ pub struct Budget {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct BudgetBlock {
-    pub heading: String,
+    // None for the amounts of a form's header part (项目总金额（万元）): a plain
+    // comment, since a doc comment would change the record's JSON Schema.
+    pub heading: Option<String>,
     pub items: Vec<BudgetItem>,
 }
 

@@ -93,14 +93,21 @@ const MAX_LABEL_CHARS: usize = 20;
 /// Whether a folded text looks like a label: short, one line, not a number
 /// or a target (≥75%), not a placeholder, and not something the vocabulary already knows.
 fn looks_like_label(text: &str, folded: &str) -> bool {
-    let n = folded.chars().count();
+    looks_like_any_label(text, folded) && !is_known(folded)
+}
+
+/// Like `looks_like_label`, known labels included: a label the vocabulary
+/// knows that still ended in `unmapped` is worth listing. Its length is
+/// counted without a bracketed unit or prompt (长期目标（跨度多年的项目需填）：).
+fn looks_like_any_label(text: &str, folded: &str) -> bool {
+    let n = vocab::split_paren(folded).0.chars().count();
     (2..=MAX_LABEL_CHARS).contains(&n)
+        && folded.chars().count() <= 2 * MAX_LABEL_CHARS
         && !text.contains('\n')
         && !value::looks_numeric(text)
         && value::parse_target(text).value.is_none()
         && !vocab::is_placeholder(text)
         && folded.chars().any(|c| !c.is_ascii_digit() && !c.is_ascii_punctuation())
-        && !is_known(folded)
 }
 
 /// Whether any table gives the label a role.
@@ -170,7 +177,7 @@ pub fn survey_grid(grid: &Grid, stem: &str) -> Vec<Unknown> {
                     continue;
                 }
                 let f = fold(&c.text).into_owned();
-                if looks_like_label(&c.text, &f) {
+                if looks_like_any_label(&c.text, &f) {
                     let place = match place_of(&claimed_rows, row.index) {
                         Place::Budget | Place::Goal | Place::KeyTasks | Place::OtherTasks | Place::Indicators
                             if Some(c.col) == grid_first_col =>

@@ -291,7 +291,7 @@ fn is_unit_char(x: char) -> bool {
 /// Words between `from` and `to` (char positions in the raw text), trimmed of
 /// blanks and clause punctuation; None when nothing is left.
 fn metric_text(raw: &[char], from: usize, to: usize) -> Option<String> {
-    let trim = |c: &char| crate::grid::is_blank(*c) || is_clause_break(*c) || vocab::OPEN_PARENS.contains(c);
+    let trim = |c: &char| crate::cell::is_blank(*c) || is_clause_break(*c) || vocab::OPEN_PARENS.contains(c);
     let words = &raw[from.min(to)..to];
     let start = words.iter().position(|c| !trim(c))?;
     let end = words.iter().rposition(|c| !trim(c))? + 1;

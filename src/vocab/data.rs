@@ -7,8 +7,7 @@
 use super::load::{Layer, Match};
 use super::role::{FieldRole, Role, Table, WordList};
 use super::{Field, GoalPart, Nature, Section, TaskField};
-use crate::record::FormKind;
-use crate::value::{ColumnKey, Op};
+use crate::names::{ColumnKey, FormKind, Op};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A label table indexed for exact lookups. A label's index is its rank:
@@ -166,6 +165,11 @@ pub struct Tables {
     pub placeholders: FxHashSet<&'static str>,
     pub grades: Words,
     pub money_units: Words,
+    pub organisation_ends: Words,
+    pub organisation_labels: Words,
+    pub header_amount_words: Words,
+    pub header_amount_stops: Words,
+    pub footer_ends: Words,
     pub unit_suffixes: FxHashSet<&'static str>,
     /// Units by their first character, longest first.
     pub units_by_first: FxHashMap<char, Vec<&'static str>>,
@@ -394,6 +398,11 @@ impl Tables {
             placeholders: set(WordList::Placeholders),
             grades: list(WordList::Grades),
             money_units: list(WordList::MoneyUnits),
+            organisation_ends: list(WordList::OrganisationEnds),
+            organisation_labels: list(WordList::OrganisationLabels),
+            header_amount_words: list(WordList::HeaderAmountWords),
+            header_amount_stops: list(WordList::HeaderAmountStops),
+            footer_ends: list(WordList::FooterEnds),
             unit_suffixes: set(WordList::UnitSuffixes),
             units_by_first,
         }

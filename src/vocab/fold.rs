@@ -11,12 +11,12 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     if s.len() > MAX_LABEL_BYTES {
         return Cow::Borrowed("");
     }
-    if s.bytes().all(plainly_kept) || s.chars().all(|c| !crate::grid::is_blank(c) && half_width(c) == c) {
+    if s.bytes().all(plainly_kept) || s.chars().all(|c| !crate::cell::is_blank(c) && half_width(c) == c) {
         return Cow::Borrowed(s.trim_start_matches('*').trim_end_matches(':'));
     }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if crate::grid::is_blank(c) {
+        if crate::cell::is_blank(c) {
             continue;
         }
         out.push(half_width(c));
@@ -104,7 +104,7 @@ mod tests {
         let slow = |s: &str| -> String {
             let kept: String = s
                 .chars()
-                .filter(|c| !crate::grid::is_blank(*c))
+                .filter(|c| !crate::cell::is_blank(*c))
                 .map(half_width)
                 .collect();
             kept.trim_start_matches('*').trim_end_matches(':').to_string()

@@ -17,8 +17,8 @@ pub use load::{Match, VocabError};
 pub use role::Table;
 pub use words::*;
 
-pub use crate::record::FormKind;
-use crate::value::{ColumnKey, Op};
+pub use crate::names::FormKind;
+use crate::names::{ColumnKey, Op};
 use active::tables as v;
 
 /// The money unit a folded header carries, if any: `预算金额(万元)` → 万元.
@@ -40,9 +40,34 @@ pub fn is_title(folded: &str) -> bool {
         // A note or a paragraph citing a form by name starts nothing.
         return false;
     }
+    if is_sentence(folded) {
+        // A numbered note or a sentence (1.本表为项目支出绩效目标申报表，…。)
+        // of a 填报说明 page names a form without being one.
+        return false;
+    }
     let n = folded.chars().count();
     (n <= TITLE_CHARS_MAX && t.title_marks.iter().any(|m| folded.contains(m)))
         || (n <= SHORT_TITLE_CHARS && t.form_words.iter().any(|w| split_paren(folded).0.ends_with(w)))
+}
+
+/// Whether folded text reads as a sentence or a numbered note rather than a
+/// heading: it ends in 。, holds a comma, or starts with 1. / 1、 / 一、 / (1).
+fn is_sentence(folded: &str) -> bool {
+    if folded.ends_with('。') || split_paren(folded).0.contains(',') {
+        return true;
+    }
+    let rest = folded.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() < folded.len() {
+        return rest.starts_with(['.', '、']);
+    }
+    let rest = folded.trim_start_matches(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']);
+    if rest.len() < folded.len() && rest.starts_with('、') {
+        return true;
+    }
+    folded.strip_prefix('(').is_some_and(|r| {
+        r.trim_start_matches(|c: char| c.is_ascii_digit()).starts_with(')')
+            && r.starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// The form kind a title names, if it names one.
@@ -107,6 +132,9 @@ pub enum Field {
     Department,
     /// 主管部门 and its kin (project forms).
     ParentDepartment,
+    /// 中央主管部门 of a transfer payment: kept in `info`; the department
+    /// only when the form names no other.
+    CentralDepartment,
     /// 实施单位.
     Unit,
     /// 年度, 预算年度: the year, when the title gives none.
@@ -262,7 +290,11 @@ pub fn goal_part(folded: &str) -> Option<GoalPart> {
     if t.goal_parts.drops(base) {
         return None;
     }
-    t.goal_parts.get(base).or_else(|| by_rule(base, &t.goal_part_rules))
+    // 总体目标（跨年度） is the period's goal, 总体目标 no part.
+    t.goal_parts
+        .get(folded)
+        .or_else(|| t.goal_parts.get(base))
+        .or_else(|| by_rule(base, &t.goal_part_rules))
 }
 
 pub fn is_budget_column(folded: &str) -> bool {
@@ -308,8 +340,17 @@ pub fn grade_suffix(rest: &str) -> Option<Op> {
 
 /// Whether a folded label starts a footer row (说明, 备注, 审核意见 …).
 pub fn is_footer(folded: &str) -> bool {
-    v().footers.iter().any(|p| folded.starts_with(p))
+    v().footers.iter().any(|p| folded.starts_with(p)) || is_footer_label(folded)
 }
+
+/// A short label ending as a footer does (主管部门审核意见): a footer even
+/// inside a table's columns, where a word it merely starts with is not.
+pub fn is_footer_label(folded: &str) -> bool {
+    folded.chars().count() <= FOOTER_LABEL_CHARS && v().footer_ends.iter().any(|e| folded.ends_with(e))
+}
+
+/// A footer named by its ending (主管部门审核意见) is a short label.
+const FOOTER_LABEL_CHARS: usize = 12;
 
 /// Whether a cell holds a template's prompt rather than content.
 pub fn is_prompt(text: &str) -> bool {
@@ -325,6 +366,75 @@ pub fn is_share_header(folded: &str) -> bool {
 /// 支出明细) rather than a block of its own.
 pub fn is_label_column_header(folded: &str) -> bool {
     folded.chars().count() <= RULE_LABEL_CHARS && v().label_column_words.iter().any(|w| folded.ends_with(w))
+}
+
+/// Whether a value names an organisation (…局, …委员会, …街道办事处（本级）,
+/// 615001-…人民政府): what decides the role of a label that leaves it open.
+pub fn is_organisation(value: &str) -> bool {
+    let f = fold(value);
+    let mut t: &str = &f;
+    // A trailing note: （本级）, (盖章).
+    while let (base, Some(_)) = split_paren(t) {
+        if base.is_empty() {
+            return false;
+        }
+        t = base;
+    }
+    let n = t.chars().count();
+    (2..=60).contains(&n)
+        && !t.contains(['\n', ':', ';', '。'])
+        && t.chars().any(|c| !c.is_ascii())
+        && v().organisation_ends.iter().any(|e| t.ends_with(e))
+}
+
+/// The organisation a title starts with, before its year or its form
+/// words: 某市统计局2023年部门整体支出绩效目标表 → 某市统计局. A place
+/// (某市2023年…) is no organisation.
+pub fn organisation_in_title(title: &str) -> Option<&str> {
+    let t = title.trim();
+    let year = t
+        .char_indices()
+        .find(|&(i, c)| {
+            (c == '1' || c == '2') && t[i..].chars().take(4).all(|d| d.is_ascii_digit()) && t[i..].len() >= 4
+        })
+        .map(|(i, _)| i);
+    let words = v()
+        .title_marks
+        .iter()
+        .chain(TITLE_FORM_STARTS)
+        .filter_map(|w| t.find(w))
+        .min();
+    let end = match (year, words) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let prefix = t[..end].trim_end_matches(['-', '—', ' ', '（', '(']).trim();
+    is_organisation(prefix).then_some(prefix)
+}
+
+/// Words a form's name starts with in a title (…部门整体支出…, …项目支出…).
+const TITLE_FORM_STARTS: &[&str] = &["部门整体", "整体支出", "项目支出", "部门预算", "预算项目", "单位整体"];
+
+/// Whether a folded label names an organisation whose role (department or
+/// unit) the form leaves open: 填报单位, 申报单位, 所属部门.
+pub fn is_organisation_label(folded: &str) -> bool {
+    let base = split_paren(folded).0;
+    base.chars().count() <= 12 && v().organisation_labels.iter().any(|w| base.ends_with(w))
+}
+
+/// The money unit of a header field that names an amount (项目总金额（中期规划，
+/// 万元）, 本年度项目金额（万元）, 当年预算), or "" when it names no unit;
+/// None when the label names no amount.
+pub fn header_amount_label(folded: &str) -> Option<&'static str> {
+    let (base, _) = split_paren(folded);
+    let t = v();
+    if base.chars().count() > 16
+        || !t.header_amount_words.iter().any(|w| base.contains(w))
+        || t.header_amount_stops.iter().any(|w| base.ends_with(w))
+    {
+        return None;
+    }
+    Some(money_unit(folded).unwrap_or(""))
 }
 
 /// Whether a field's value is only a stamp or signature placeholder.

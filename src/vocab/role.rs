@@ -2,8 +2,7 @@
 //! a closed enum with the text written in the file. Knows no label.
 
 use super::{Field, GoalPart, Nature, Section, TaskField};
-use crate::record::FormKind;
-use crate::value::{ColumnKey, Op};
+use crate::names::{ColumnKey, FormKind, Op};
 use toml::de::DeValue;
 
 /// A label table of a vocabulary file.
@@ -95,6 +94,7 @@ impl Table {
             Table::Fields => &[
                 "department",
                 "parent_department",
+                "central_department",
                 "unit",
                 "year",
                 "project.name",
@@ -232,6 +232,7 @@ impl Role {
             Table::Fields => Role::Field(match s {
                 "department" => FieldRole::Plain(Field::Department),
                 "parent_department" => FieldRole::Plain(Field::ParentDepartment),
+                "central_department" => FieldRole::Plain(Field::CentralDepartment),
                 "unit" => FieldRole::Plain(Field::Unit),
                 "year" => FieldRole::Plain(Field::Year),
                 "project.name" => FieldRole::Plain(Field::ProjectName),
@@ -308,10 +309,15 @@ pub enum WordList {
     MoneyUnits,
     UnitSuffixes,
     Units,
+    OrganisationEnds,
+    OrganisationLabels,
+    HeaderAmountWords,
+    HeaderAmountStops,
+    FooterEnds,
 }
 
 impl WordList {
-    pub const ALL: [WordList; 28] = [
+    pub const ALL: [WordList; 33] = [
         WordList::TitleMarks,
         WordList::FormWords,
         WordList::CitationMarks,
@@ -340,6 +346,11 @@ impl WordList {
         WordList::MoneyUnits,
         WordList::UnitSuffixes,
         WordList::Units,
+        WordList::OrganisationEnds,
+        WordList::OrganisationLabels,
+        WordList::HeaderAmountWords,
+        WordList::HeaderAmountStops,
+        WordList::FooterEnds,
     ];
 
     pub fn name(self) -> &'static str {
@@ -372,6 +383,11 @@ impl WordList {
             WordList::MoneyUnits => "money_units",
             WordList::UnitSuffixes => "unit_suffixes",
             WordList::Units => "units",
+            WordList::OrganisationEnds => "organisation_ends",
+            WordList::OrganisationLabels => "organisation_labels",
+            WordList::HeaderAmountWords => "header_amount_words",
+            WordList::HeaderAmountStops => "header_amount_stops",
+            WordList::FooterEnds => "footer_ends",
         }
     }
 
@@ -403,6 +419,7 @@ pub fn field_name(f: Field) -> String {
     match f {
         Field::Department => "department".into(),
         Field::ParentDepartment => "parent_department".into(),
+        Field::CentralDepartment => "central_department".into(),
         Field::Unit => "unit".into(),
         Field::Year => "year".into(),
         Field::ProjectName => "project.name".into(),

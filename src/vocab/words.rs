@@ -3,7 +3,7 @@
 //! the punctuation the value parser splits on and the length limits of
 //! labels. Roles of labels are data, in `vocab/default.toml`.
 
-use crate::value::Op;
+use crate::names::Op;
 
 /// Single characters that write a comparator inside a value cell.
 pub const COMPARATOR_MARKS: &str = "≥≧≤≦<>=＞＜＝";

@@ -264,22 +264,37 @@ fn read_row(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warn
     tree.leaf(p, c, name, row.at(l3).to_string(), values);
 }
 
+/// A weighted evaluation table (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值):
+/// a number between a level's column and the next level's is that level's
+/// weight; nothing else sits there.
+fn weight_between(row: &Row, from: u32, to: u32, claims: &mut Claims) -> Option<Decimal> {
+    if to == NO_LEVEL || to <= from + 1 {
+        return None;
+    }
+    let c = row.cells.iter().find(|c| c.col > from && c.col < to)?;
+    let w = crate::value::parse_amount(&c.text).ok().flatten()?;
+    claims.take(row, c.col);
+    Some(w.value)
+}
+
 /// The row's 一级 and 二级 cells open (or continue) categories of the tree.
 fn open_categories(row: &Row, half: usize, table: &mut Table, claims: &mut Claims, warnings: &mut Warnings) {
-    let [l1, l2, _] = table.halves[half].levels;
+    let [l1, l2, l3] = table.halves[half].levels;
     let tree = &mut table.tree;
     let h = &mut table.halves[half];
     if let Some(t) = row.get(l1) {
         claims.take(row, l1);
         let (name, weight) = name_and_weight(t);
+        let weight = weight.or_else(|| weight_between(row, l1, if l2 == NO_LEVEL { l3 } else { l2 }, claims));
         let keep = h.open.0.is_some_and(|i| tree.roots[i].name == name);
         if !keep {
             h.open = (Some(tree.category(None, name, weight)), None);
         }
     }
-    if let Some(t) = row.get(l2) {
+    if let Some(t) = row.get(l2).filter(|_| l2 != NO_LEVEL) {
         claims.take(row, l2);
         let (name, weight) = name_and_weight(t);
+        let weight = weight.or_else(|| weight_between(row, l2, l3, claims));
         let parent = match h.open.0 {
             Some(p) => p,
             None => {
