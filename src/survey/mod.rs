@@ -219,7 +219,10 @@ pub fn survey_grid(grid: &Grid, stem: &str) -> Vec<Unknown> {
 fn unknown_info_keys(record: &Record) -> impl Iterator<Item = &str> {
     record.info.0.iter().map(|(k, _)| k.as_str()).filter(|k| {
         let f = fold(k);
-        *k != "subtitle" && !k.ends_with(vocab::OPTIONS_SUFFIX) && f.chars().count() <= MAX_LABEL_CHARS && !is_known(&f)
+        *k != "subtitle"
+            && !k.ends_with(vocab::OPTIONS_SUFFIX)
+            && vocab::split_paren(&f).0.chars().count() <= MAX_LABEL_CHARS
+            && !is_known(&f)
     })
 }
 
