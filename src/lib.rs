@@ -35,6 +35,7 @@ mod record;
 mod review;
 mod run;
 mod survey;
+mod table;
 mod value;
 mod vocab;
 

@@ -4,7 +4,7 @@
 
 use super::FormRows;
 use crate::diag::{Warning, WarningCode};
-use crate::form::{header_levels, NO_LEVEL};
+use crate::table::{header_levels, NO_LEVEL};
 use crate::grid::{Cell, CellRef, Row};
 use crate::vocab;
 
