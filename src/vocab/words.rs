@@ -91,7 +91,7 @@ pub const COLONS: [char; 2] = [':', '：'];
 /// Marks between the two numbers of a range (90%-95%, 90～95%).
 pub const RANGE_MARKS: &str = "-~～至—–到";
 /// A range target: prefix, first number and unit, a mark, second number and unit.
-pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$";
+pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,8}?)[。.]?$";
 
 /// Rules decide roles only for labels this short (in characters).
 pub const RULE_LABEL_CHARS: usize = 14;
@@ -105,6 +105,11 @@ pub const TITLE_CHARS_MAX: usize = 80;
 pub const UNIT_MULTIPLIERS: &[char] = &['万', '千', '亿', '百'];
 pub const PER_MARKS: &[char] = &['/', '每'];
 pub const MAX_PER_UNIT_CHARS: usize = 4;
+/// Marks joining the later parts of a compound unit (元/户·年, 户/人.月).
+pub const UNIT_JOINERS: &[char] = &['·', '・', '•', '‧', '.'];
+/// A unit written out to the end of its term (公斤, 万一年, 元/平方米·月)
+/// is at most this many characters; a longer tail is words.
+pub const MAX_UNIT_CHARS: usize = 8;
 
 /// Boxes of an option row: empty ones, and the marks that tick one.
 pub const EMPTY_BOXES: &[char] = &['□', '☐'];
