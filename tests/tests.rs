@@ -10,6 +10,7 @@ mod corpus;
 mod fixtures;
 mod page_breaks;
 mod publish;
+mod realign;
 mod reliability;
 mod review;
 mod robustness;

@@ -13,6 +13,8 @@ pub const NATURE_HEADER: &str = "指标性质";
 
 /// The three levels of the tree, as warnings name them.
 pub const LEVEL_NAMES: [&str; 3] = ["一级指标", "二级指标", "三级指标"];
+/// The word a category name ends in when written in full (服务对象满意度指标).
+pub const CATEGORY_WORD: &str = "指标";
 
 /// The three level words, as a missing header is named.
 pub const LEVEL_WORDS: [&str; 3] = ["一级", "二级", "三级"];
