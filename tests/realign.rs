@@ -198,3 +198,56 @@ fn a_sign_off_row_under_the_table_is_not_moved_into_it() {
         pairs(&[("办事群众满意度", "≥95%")])
     );
 }
+
+#[test]
+fn a_shifted_name_of_either_level_is_the_second_level_when_one_leaf_follows_it() {
+    let r = json(&records(&form("categories_of_either_level_that_lost_leading_cells"))[0]);
+    let names = |node: &Value| -> Vec<String> {
+        node["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let top: Vec<&str> = r["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(top, ["产出指标", "效益指标", "成本指标"]);
+    assert_eq!(names(&r["indicators"][0]), ["数量指标", "成本指标"]);
+    assert_eq!(
+        names(&r["indicators"][1]),
+        ["社会效益指标", "社会公众或服务对象满意度指标"]
+    );
+    assert_eq!(names(&r["indicators"][2]["children"][0]), ["材料费", "人工费"]);
+}
+
+#[test]
+fn an_optional_last_column_does_not_change_a_shifted_rows_level() {
+    // A self-evaluation whose 偏差原因 column is filled in some rows only.
+    let text = [
+        "部门整体支出绩效自评表",
+        "部门名称\t某水利局",
+        "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "\t产出指标\t数量指标\t维修工程数量\t≥32处\t30处\t10\t9\t汛期顺延",
+        "\t\t质量指标\t验收合格率\t100%\t100%\t10\t10\t",
+        // Lost two cells: 成本指标 is the 二级 (its leaf's value is no name).
+        "成本指标\t单处维修成本\t≤4.2万元\t4.29万元\t10\t9\t材料涨价\t\t",
+        // Lost one cell: a 一级 with its 二级 and leaf, the last column blank.
+        "满意度指标\t服务对象满意度指标\t受益群众满意度\t≥90%\t92%\t10\t10\t\t",
+        "服务对象满意度\t≥90%\t95%\t10\t10\t\t\t\t",
+    ]
+    .join("\n");
+    let r = json(&records(&text)[0]);
+    let output = &r["indicators"][0];
+    assert_eq!(output["children"][2]["name"], "成本指标");
+    assert_eq!(output["children"][2]["children"][0]["name"], "单处维修成本");
+    assert_eq!(r["indicators"][1]["name"], "满意度指标");
+    assert_eq!(
+        satisfaction_leaves(&r, "服务对象满意度指标"),
+        pairs(&[("受益群众满意度", "≥90%"), ("服务对象满意度", "≥90%")])
+    );
+}

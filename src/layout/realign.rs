@@ -16,15 +16,21 @@ struct Frame {
     last_col: u32,
     /// 一级/二级/三级 columns when the section is the indicator table.
     levels: Option<[u32; 3]>,
-    /// The last column an unshifted indicator row with values reached: the
-    /// table's value columns as filled, which a trailing 备注 header may not be.
-    leaf_last: Option<u32>,
+    /// The last columns the indicator rows with values read so far reach
+    /// once placed (bit n: column n): the table's value columns as filled —
+    /// a trailing 备注 or 偏差原因 column is filled in some rows, not others.
+    leaf_ends: u128,
 }
 
 impl Frame {
-    /// How many value columns follow the 三级 column.
-    fn value_columns(&self, l3: u32) -> u32 {
-        self.leaf_last.unwrap_or(self.last_col).saturating_sub(l3)
+    /// Whether a row ending in `col` ends where a leaf row ends: as seen in
+    /// this table, or before any was seen, at the header's last column.
+    fn ends_like_a_leaf(&self, col: u32) -> bool {
+        if self.leaf_ends == 0 {
+            col == self.last_col
+        } else {
+            col < 128 && self.leaf_ends & (1u128 << col) != 0
+        }
     }
 }
 
@@ -65,7 +71,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             f.levels = Some(levels);
             f.last_col = f.last_col.max(row.last_col().unwrap_or(0));
             f.first_data_col = levels[0];
-            f.leaf_last = None;
+            f.leaf_ends = 0;
             continue;
         }
         if vocab::section(folded).is_some() {
@@ -81,7 +87,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
                     .unwrap_or(first.col)
                     .max(keep_levels.map_or(0, |l| l[2] + 1)),
                 levels: keep_levels,
-                leaf_last: None,
+                leaf_ends: 0,
             });
             continue;
         }
@@ -90,10 +96,11 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             continue;
         }
         let shift = shift_of(f, row, strict);
-        if let (0, Some([_, _, l3])) = (shift, f.levels) {
-            let row_last = row.last_col().unwrap_or(first_col);
-            if first_col <= l3 && row_last > l3 {
-                f.leaf_last = Some(f.leaf_last.map_or(row_last, |l| l.max(row_last)));
+        if let Some([_, _, l3]) = f.levels {
+            // Where this row's leaf ends once placed: what the next rows' shapes are read by.
+            let row_last = row.last_col().unwrap_or(first_col) + shift;
+            if first_col + shift <= l3 && row_last > l3 && row_last < 128 {
+                f.leaf_ends |= 1u128 << row_last;
             }
         }
         if shift > 0 {
@@ -128,6 +135,16 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
             if !strict && first.col < l3 && is_leaf_by_shape(f, row, l3) {
                 // Shape before words: 服务对象满意度 with its values is a 三级.
                 l3 - first.col
+            } else if !strict
+                && l2 != NO_LEVEL
+                && !lone
+                && vocab::is_level1(folded)
+                && vocab::is_level2(folded)
+                && reads_as_level2(f, row, [l1, l2, l3])
+            {
+                // A name of either level (成本指标, 满意度指标) followed by
+                // one leaf and its values, not by a 二级 as well, is the 二级.
+                l2.saturating_sub(first.col)
             } else if vocab::is_level1(folded) {
                 l1.saturating_sub(first.col)
             } else if vocab::is_level2(folded) && l2 == NO_LEVEL {
@@ -166,7 +183,7 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
 }
 
 /// Whether a row reads as a 三级 by its shape: as many columns after its
-/// name as the table has value columns, none of them a category. A name
+/// name as the table's leaf rows have value columns, none of them a category. A name
 /// written as a category with its 指标 word (服务对象满意度指标) keeps its
 /// words: a 二级 whose leaf left its last value blank has the same shape.
 fn is_leaf_by_shape(f: &Frame, row: &Row, l3: u32) -> bool {
@@ -179,7 +196,26 @@ fn is_leaf_by_shape(f: &Frame, row: &Row, l3: u32) -> bool {
     let named_category =
         is_category(first) && vocab::category_base(vocab::label(first)).ends_with(vocab::CATEGORY_WORD);
     row.cells.len() > 1
-        && row_last - first.col == f.value_columns(l3)
+        && f.ends_like_a_leaf(l3 + row_last - first.col)
         && !named_category
         && !row.cells[1..].iter().any(is_category)
+}
+
+/// Whether a row starting with a name of either level (成本指标) reads as a
+/// 二级 with its leaf: placed at the 二级 column it ends where leaves end,
+/// and placed at the 一级 column it would not — or would put a target value
+/// (≤4.2万元) where the leaf's name belongs.
+fn reads_as_level2(f: &Frame, row: &Row, [l1, l2, l3]: [u32; 3]) -> bool {
+    let Some(first) = row.first() else { return false };
+    let after = row.last_col().unwrap_or(first.col) - first.col;
+    if !f.ends_like_a_leaf(l2 + after) {
+        return false;
+    }
+    if !f.ends_like_a_leaf(l1 + after) {
+        return true;
+    }
+    row.get(first.col + (l3 - l1)).is_some_and(|t| {
+        let t = crate::value::parse_target(t);
+        t.kind == crate::value::TargetKind::Quantitative && t.metric.is_none()
+    })
 }
