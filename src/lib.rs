@@ -36,6 +36,7 @@ mod record;
 mod review;
 mod run;
 mod survey;
+mod table;
 mod value;
 mod vocab;
 

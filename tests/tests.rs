@@ -11,6 +11,7 @@ mod fixtures;
 mod identity;
 mod page_breaks;
 mod publish;
+mod realign;
 mod reliability;
 mod review;
 mod robustness;

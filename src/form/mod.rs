@@ -12,7 +12,6 @@ mod sections;
 mod tasks;
 
 pub use claims::{Claims, Part};
-pub(crate) use indicators::{header_levels, NO_LEVEL};
 
 use crate::diag::{Warning, WarningCode, Warnings};
 use crate::error::ErrorKind;

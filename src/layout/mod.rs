@@ -112,8 +112,14 @@ pub fn split_forms(grid: &Grid) -> Vec<FormRows> {
         }
         forms.reverse();
     }
-    for f in &mut forms {
-        realign(f, grid.has_layout);
+    // A sheet, page or document with merged regions is its author's exact
+    // grid: no row there lost cells. Text exports lose them; so may export
+    // rows pasted into a sheet without merges, read strictly.
+    let exact = grid.has_layout && !grid.spans.is_empty();
+    if !exact {
+        for f in &mut forms {
+            realign(f, grid.has_layout);
+        }
     }
     forms
 }

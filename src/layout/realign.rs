@@ -4,8 +4,8 @@
 
 use super::FormRows;
 use crate::diag::{Warning, WarningCode};
-use crate::form::{header_levels, NO_LEVEL};
 use crate::grid::{Cell, CellRef, Row};
+use crate::table::{header_levels, NO_LEVEL};
 use crate::vocab;
 
 /// The column frame of the section being read, from its label/header rows.
@@ -16,6 +16,28 @@ struct Frame {
     last_col: u32,
     /// 一级/二级/三级 columns when the section is the indicator table.
     levels: Option<[u32; 3]>,
+    /// The last columns the indicator rows with values read so far reach
+    /// once placed (bit n: column n): the table's value columns as filled —
+    /// a trailing 备注 or 偏差原因 column is filled in some rows, not others.
+    leaf_ends: u128,
+}
+
+impl Frame {
+    /// Whether a row ending in `col` ends where a leaf row ends: as seen in
+    /// this table, or before any was seen, at the header's last column.
+    fn ends_like_a_leaf(&self, col: u32) -> bool {
+        if self.leaf_ends == 0 {
+            col == self.last_col
+        } else {
+            col < 128 && self.leaf_ends & (1u128 << col) != 0
+        }
+    }
+}
+
+/// Whether a row is a sign-off row (主管部门审核意见 | 单位公章): its cells ask
+/// for a stamp or a signature, so it holds no indicator and is never shifted.
+fn is_sign_off(row: &Row) -> bool {
+    row.cells.iter().any(|c| vocab::mentions_stamp(&c.text))
 }
 
 /// Whether a cell is a label that starts its own row structure (section,
@@ -32,9 +54,11 @@ fn is_anchor(cell: &Cell) -> bool {
 }
 
 /// Re-aligns rows that lost their empty leading cells, deciding by the open
-/// section's columns and the category vocabularies, never by line numbers.
-/// A workbook keeps its cells where the author put them, so there (`strict`)
-/// only a row that fills every data column once moved is taken as shifted.
+/// section's columns, the row's shape and the category vocabularies, never
+/// by line numbers. Only grids that may have lost cells come here (a text
+/// export, or export rows pasted into a sheet without merged regions); in a
+/// sheet (`strict`) only a row that fills every data column once moved is
+/// taken as shifted.
 pub(super) fn realign(form: &mut FormRows, strict: bool) {
     let mut frame: Option<Frame> = None;
     for row in &mut form.rows {
@@ -47,6 +71,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             f.levels = Some(levels);
             f.last_col = f.last_col.max(row.last_col().unwrap_or(0));
             f.first_data_col = levels[0];
+            f.leaf_ends = 0;
             continue;
         }
         if vocab::section(folded).is_some() {
@@ -62,14 +87,22 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
                     .unwrap_or(first.col)
                     .max(keep_levels.map_or(0, |l| l[2] + 1)),
                 levels: keep_levels,
+                leaf_ends: 0,
             });
             continue;
         }
-        let Some(f) = frame else { continue };
-        if is_anchor(first) {
+        let Some(f) = frame.as_mut() else { continue };
+        if is_anchor(first) || is_sign_off(row) {
             continue;
         }
-        let shift = shift_of(&f, row, strict);
+        let shift = shift_of(f, row, strict);
+        if let Some([_, _, l3]) = f.levels {
+            // Where this row's leaf ends once placed: what the next rows' shapes are read by.
+            let row_last = row.last_col().unwrap_or(first_col) + shift;
+            if first_col + shift <= l3 && row_last > l3 && row_last < 128 {
+                f.leaf_ends |= 1u128 << row_last;
+            }
+        }
         if shift > 0 {
             form.warnings.push(Warning::new(
                 WarningCode::RowRealigned,
@@ -99,7 +132,20 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
     let fills = |target: u32| contiguous && f.last_col + 1 == target + n;
     match f.levels {
         Some([l1, l2, l3]) => {
-            if vocab::is_level1(folded) {
+            if !strict && first.col < l3 && is_leaf_by_shape(f, row, l3) {
+                // Shape before words: 服务对象满意度 with its values is a 三级.
+                l3 - first.col
+            } else if !strict
+                && l2 != NO_LEVEL
+                && !lone
+                && vocab::is_level1(folded)
+                && vocab::is_level2(folded)
+                && reads_as_level2(f, row, [l1, l2, l3])
+            {
+                // A name of either level (成本指标, 满意度指标) followed by
+                // one leaf and its values, not by a 二级 as well, is the 二级.
+                l2.saturating_sub(first.col)
+            } else if vocab::is_level1(folded) {
                 l1.saturating_sub(first.col)
             } else if vocab::is_level2(folded) && l2 == NO_LEVEL {
                 // A two-level table: every category sits in the one category column.
@@ -134,4 +180,42 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
             }
         }
     }
+}
+
+/// Whether a row reads as a 三级 by its shape: as many columns after its
+/// name as the table's leaf rows have value columns, none of them a category. A name
+/// written as a category with its 指标 word (服务对象满意度指标) keeps its
+/// words: a 二级 whose leaf left its last value blank has the same shape.
+fn is_leaf_by_shape(f: &Frame, row: &Row, l3: u32) -> bool {
+    let Some(first) = row.first() else { return false };
+    let row_last = row.last_col().unwrap_or(first.col);
+    let is_category = |c: &Cell| {
+        let t = vocab::label(c);
+        vocab::is_level1(t) || vocab::is_level2(t)
+    };
+    let named_category =
+        is_category(first) && vocab::category_base(vocab::label(first)).ends_with(vocab::CATEGORY_WORD);
+    row.cells.len() > 1
+        && f.ends_like_a_leaf(l3 + row_last - first.col)
+        && !named_category
+        && !row.cells[1..].iter().any(is_category)
+}
+
+/// Whether a row starting with a name of either level (成本指标) reads as a
+/// 二级 with its leaf: placed at the 二级 column it ends where leaves end,
+/// and placed at the 一级 column it would not — or would put a target value
+/// (≤4.2万元) where the leaf's name belongs.
+fn reads_as_level2(f: &Frame, row: &Row, [l1, l2, l3]: [u32; 3]) -> bool {
+    let Some(first) = row.first() else { return false };
+    let after = row.last_col().unwrap_or(first.col) - first.col;
+    if !f.ends_like_a_leaf(l2 + after) {
+        return false;
+    }
+    if !f.ends_like_a_leaf(l1 + after) {
+        return true;
+    }
+    row.get(first.col + (l3 - l1)).is_some_and(|t| {
+        let t = crate::value::parse_target(t);
+        t.kind == crate::value::TargetKind::Quantitative && t.metric.is_none()
+    })
 }

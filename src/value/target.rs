@@ -214,14 +214,15 @@ fn parse_range(raw: &str, norm: &str) -> Option<Target> {
     }
     let unit_a = caps.get(3).map_or("", |m| m.as_str());
     let unit_b = caps.get(5).map_or("", |m| m.as_str());
-    let unit = [unit_b, unit_a]
-        .into_iter()
-        .find_map(|u| unit_at(&u.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u));
+    let unit_b_chars: Vec<char> = unit_b.chars().collect();
     // Anything but a unit after the second number means this is prose.
-    if !unit_b.is_empty() && unit_at(&unit_b.chars().collect::<Vec<_>>(), 0).map(|(u, _)| u.len()) != Some(unit_b.len())
-    {
+    if !unit_b.is_empty() && unit_len(&unit_b_chars, 0) != Some(unit_b_chars.len()) {
         return None;
     }
+    let unit = [unit_b, unit_a].into_iter().find_map(|u| {
+        let chars: Vec<char> = u.chars().collect();
+        unit_len(&chars, 0).map(|n| chars[..n].iter().collect::<String>())
+    });
     let mut t = Target::text(raw, TargetKind::Quantitative);
     t.op = Some(Op::Range);
     t.min = Some(min);
@@ -241,9 +242,10 @@ fn unit_at(chars: &[char], at: usize) -> Option<(String, usize)> {
         .map(|u| (u.to_string(), u.chars().count()))
 }
 
-/// How many chars of the unit start at `at`, to the end of the term: a
-/// known unit, perhaps behind a multiplier (万张), then `/` or 每 and what
-/// they divide by (户/人.月, 元每人每月).
+/// How many chars of a known unit start at `at`: a unit of the vocabulary,
+/// perhaps behind a multiplier (万张), then what a rate divides by after
+/// `/` or 每, parts joined by `·` or `.` (元/户·年, 户/人.月, 元每人每月), and
+/// a bracketed unit (万头(只)).
 fn unit_len(c: &[char], at: usize) -> Option<usize> {
     let mut n = match unit_at(c, at) {
         Some((_, n)) => n,
@@ -253,39 +255,116 @@ fn unit_len(c: &[char], at: usize) -> Option<usize> {
             1 + base
         }
     };
-    for _ in 0..2 {
-        let Some(&per) = c.get(at + n) else { break };
-        if !vocab::PER_MARKS.contains(&per) {
+    for _ in 0..3 {
+        let Some(&mark) = c.get(at + n) else { break };
+        if !(vocab::PER_MARKS.contains(&mark) || vocab::UNIT_JOINERS.contains(&mark)) {
             break;
         }
-        let rest = &c[at + n + 1..];
-        let k = rest
-            .iter()
-            .take_while(|&&x| is_unit_char(x))
-            .take(vocab::MAX_PER_UNIT_CHARS)
-            .count();
-        let k = (0..=k)
-            .rev()
-            .find(|&k| {
-                !vocab::comparator_chars()
-                    .1
-                    .iter()
-                    .any(|(w, _)| rest[k..].starts_with(w))
-                    || k == 0
-            })
-            .unwrap_or(0);
+        let k = unit_part_len(&c[at + n + 1..]);
         if k == 0 {
             break;
         }
         n += 1 + k;
     }
-    Some(n)
+    Some(n + bracketed_unit_len(&c[at + n..]))
+}
+
+/// The part of a compound unit after a `/`, 每, `·` or `.`: up to
+/// `MAX_PER_UNIT_CHARS` unit characters, stopping where a trailing
+/// comparator word (以上, 以内) starts.
+fn unit_part_len(rest: &[char]) -> usize {
+    let k = rest
+        .iter()
+        .take_while(|&&x| is_unit_char(x))
+        .take(vocab::MAX_PER_UNIT_CHARS)
+        .count();
+    (0..k).find(|&j| starts_trailing_comparator(&rest[j..])).unwrap_or(k)
+}
+
+/// `(只)` or `（只）` right after a unit: a bracket holding a known unit.
+fn bracketed_unit_len(rest: &[char]) -> usize {
+    if !rest.first().is_some_and(|c| vocab::OPEN_PARENS.contains(c)) {
+        return 0;
+    }
+    let inner = rest[1..]
+        .iter()
+        .take_while(|&&x| is_unit_char(x))
+        .take(vocab::MAX_PER_UNIT_CHARS)
+        .count();
+    let closed = rest
+        .get(1 + inner)
+        .is_some_and(|c| vocab::PAREN_PAIRS.iter().any(|(_, close)| c == close));
+    if inner > 0 && closed && unit_at(rest, 1).is_some() {
+        inner + 2
+    } else {
+        0
+    }
+}
+
+fn starts_trailing_comparator(rest: &[char]) -> bool {
+    vocab::comparator_chars().1.iter().any(|(w, _)| rest.starts_with(w))
+}
+
+/// The unit of a bare term — nothing but a comparator before its number
+/// (`≥50公斤`, `3万一年`, `≥100百分比`): everything after the number to the
+/// end of the term (a clause mark, a blank, a digit, a trailing comparator
+/// such as 以上), when that is short, all unit characters, brackets closed,
+/// and the term ends the cell or another number follows. `known` chars of
+/// it are a unit already. None when the tail is words.
+fn tail_unit_len(c: &[char], at: usize, known: usize) -> Option<usize> {
+    let end = (at..c.len())
+        .find(|&k| is_clause_break(c[k]) || crate::grid::is_blank(c[k]) || c[k].is_ascii_digit())
+        .unwrap_or(c.len());
+    let cut = (at + known..end)
+        .find(|&k| starts_trailing_comparator(&c[k..]))
+        .unwrap_or(end);
+    let after_cut = &c[cut..end];
+    let comparator_only = after_cut.is_empty()
+        || vocab::comparator_chars()
+            .1
+            .iter()
+            .any(|(w, _)| after_cut == w.as_slice());
+    let mut n = cut - at;
+    while n > known && vocab::UNIT_JOINERS.contains(&c[at + n - 1]) {
+        n -= 1;
+    }
+    let words = &c[at + known..at + n];
+    let unit_like = words
+        .iter()
+        .all(|&x| is_unit_char(x) || vocab::UNIT_JOINERS.contains(&x) || vocab::PER_MARKS.contains(&x) || is_paren(x));
+    let rest = &c[end..];
+    let ends_cell = rest
+        .iter()
+        .all(|&x| is_clause_break(x) || crate::grid::is_blank(x) || vocab::SENTENCE_ENDS.contains(&x))
+        || rest.iter().any(char::is_ascii_digit);
+    (n > known && n <= vocab::MAX_UNIT_CHARS && comparator_only && unit_like && balanced(words) && ends_cell)
+        .then_some(n)
+}
+
+fn is_paren(x: char) -> bool {
+    vocab::PAREN_PAIRS.iter().any(|&(open, close)| x == open || x == close)
+}
+
+/// Whether every bracket opened in `words` is closed, in order.
+fn balanced(words: &[char]) -> bool {
+    let mut depth = 0i32;
+    for &x in words {
+        if vocab::OPEN_PARENS.contains(&x) {
+            depth += 1;
+        } else if is_paren(x) {
+            depth -= 1;
+            if depth < 0 {
+                return false;
+            }
+        }
+    }
+    depth == 0
 }
 
 /// A char that may be part of what a unit divides by: a CJK character
-/// (not a clause mark or a comparator word's start), a letter, or `.`.
+/// (not a 每), or a letter.
 fn is_unit_char(x: char) -> bool {
-    x == '.' || x.is_ascii_alphabetic() || (('\u{4e00}'..='\u{9fff}').contains(&x) && !vocab::PER_MARKS.contains(&x))
+    x.is_ascii_alphabetic() || (('\u{4e00}'..='\u{9fff}').contains(&x) && !vocab::PER_MARKS.contains(&x))
 }
 
 /// Words between `from` and `to` (char positions in the raw text), trimmed of
@@ -370,7 +449,14 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
         while pos < c.len() && c[pos] == ' ' {
             pos += 1;
         }
-        let unit = unit_len(c, pos).map(|n| {
+        let metric = metric_text(raw_chars, clause_start, metric_end);
+        let known = unit_len(c, pos);
+        // A bare term whose tail is no vocabulary unit (公斤, 万一年, 百分比)
+        // keeps the tail; after a vocabulary unit (100%完成, 3个乡镇) words stop.
+        let bare = (metric.is_none() && unit_at(c, pos).is_none())
+            .then(|| tail_unit_len(c, pos, known.unwrap_or(0)))
+            .flatten();
+        let unit = bare.or(known).map(|n| {
             let u: String = raw_chars[pos..pos + n].iter().collect();
             pos += n;
             vocab::fold(&u).replace(vocab::FULL_WIDTH_PERCENT, "%")
@@ -386,7 +472,7 @@ fn find_terms(raw_chars: &[char], c: &[char]) -> Vec<Term> {
             pos += word.len();
         }
         terms.push(Term {
-            metric: metric_text(raw_chars, clause_start, metric_end),
+            metric,
             op: op.unwrap_or(Op::Eq),
             value,
             unit,
@@ -513,5 +599,57 @@ mod tests {
         let t = parse_target("1600人、200人");
         assert_eq!(t.terms.len(), 2);
         assert_eq!(t.terms[1].value.to_string(), "200");
+    }
+
+    #[test]
+    fn compound_units_run_on_through_slashes_dots_and_brackets() {
+        assert_eq!(q("≥5元/户·年"), (Some(">="), s("5"), s("元/户·年"), None));
+        assert_eq!(q("≤2元/人·次"), (Some("<="), s("2"), s("元/人·次"), None));
+        assert_eq!(q("≤7.5元/平方米·月"), (Some("<="), s("7.5"), s("元/平方米·月"), None));
+        assert_eq!(q("100万平方米/年"), (Some("="), s("100"), s("万平方米/年"), None));
+        assert_eq!(q("10万头(只)"), (Some("="), s("10"), s("万头(只)"), None));
+        // Full-width brackets are written half-width, as labels are.
+        assert_eq!(q("10万头（只）"), (Some("="), s("10"), s("万头(只)"), None));
+        // With words before the number the compound unit still runs on.
+        assert_eq!(
+            q("补助标准不低于5元/户·年"),
+            (Some(">="), s("5"), s("元/户·年"), s("补助标准"))
+        );
+        assert_eq!(q("存栏10万头(只)"), (Some("="), s("10"), s("万头(只)"), s("存栏")));
+    }
+
+    #[test]
+    fn a_bare_term_keeps_its_whole_tail_as_the_unit() {
+        assert_eq!(q("≥50公斤"), (Some(">="), s("50"), s("公斤"), None));
+        assert_eq!(q("3万一年"), (Some("="), s("3"), s("万一年"), None));
+        assert_eq!(q("≥100百分比"), (Some(">="), s("100"), s("百分比"), None));
+        assert_eq!(q("50公斤以上"), (Some(">="), s("50"), s("公斤"), None));
+        assert_eq!(q("≥50公斤。"), (Some(">="), s("50"), s("公斤"), None));
+        let t = parse_target("50公斤、30公斤");
+        assert_eq!((t.terms.len(), t.terms[1].unit.as_deref()), (2, Some("公斤")));
+    }
+
+    #[test]
+    fn words_after_a_vocabulary_unit_or_after_a_metric_are_not_unit() {
+        assert_eq!(q("100%完成").2, s("%"));
+        assert_eq!(q("3个乡镇").2, s("个"));
+        assert_eq!(q("每年组织2次评估，项目评估达标。").2, s("次"));
+        // A tail that is a sentence is no unit.
+        assert_eq!(q("3项工作全部按计划推进完成").2, s("项"));
+        assert_eq!(q("50公斤以上的生猪").2, None);
+        // A trailing comparator word ends the term, after a rate too.
+        assert_eq!(q("2次/年以上"), (Some(">="), s("2"), s("次/年"), None));
+    }
+
+    #[test]
+    fn ranges_take_compound_units() {
+        let t = parse_target("5-10元/户·年");
+        assert_eq!((t.op, t.unit.as_deref()), (Some(Op::Range), Some("元/户·年")));
+        assert_eq!(
+            (t.min.unwrap().to_string(), t.max.unwrap().to_string()),
+            ("5".into(), "10".into())
+        );
+        // Words after the second number are prose, not a range.
+        assert_ne!(parse_target("1-3个月内完成验收").op, Some(Op::Range));
     }
 }

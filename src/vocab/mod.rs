@@ -444,6 +444,12 @@ pub fn is_stamp_placeholder(value: &str) -> bool {
     v().stamp_words.contains(f)
 }
 
+/// Whether a text asks for a stamp or a signature (单位公章, 负责人签字):
+/// a sign-off row's, never an indicator's.
+pub fn mentions_stamp(text: &str) -> bool {
+    v().stamp_words.iter().any(|w| text.contains(w))
+}
+
 /// Whether a cell is blank or a placeholder such as — or /.
 pub fn is_placeholder(raw: &str) -> bool {
     let t = raw.trim();

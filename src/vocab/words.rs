@@ -13,6 +13,8 @@ pub const NATURE_HEADER: &str = "指标性质";
 
 /// The three levels of the tree, as warnings name them.
 pub const LEVEL_NAMES: [&str; 3] = ["一级指标", "二级指标", "三级指标"];
+/// The word a category name ends in when written in full (服务对象满意度指标).
+pub const CATEGORY_WORD: &str = "指标";
 
 /// The three level words, as a missing header is named.
 pub const LEVEL_WORDS: [&str; 3] = ["一级", "二级", "三级"];
@@ -91,7 +93,7 @@ pub const COLONS: [char; 2] = [':', '：'];
 /// Marks between the two numbers of a range (90%-95%, 90～95%).
 pub const RANGE_MARKS: &str = "-~～至—–到";
 /// A range target: prefix, first number and unit, a mark, second number and unit.
-pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,4}?)[。.]?$";
+pub const RANGE_PATTERN: &str = r"^(.*?)(\d+(?:\.\d+)?)\s*(%|[^\d\s\-~～至—–到]{0,3}?)\s*(?:-|~|～|至|—|–|到)\s*(\d+(?:\.\d+)?)\s*(\S{0,8}?)[。.]?$";
 
 /// Rules decide roles only for labels this short (in characters).
 pub const RULE_LABEL_CHARS: usize = 14;
@@ -105,6 +107,11 @@ pub const TITLE_CHARS_MAX: usize = 80;
 pub const UNIT_MULTIPLIERS: &[char] = &['万', '千', '亿', '百'];
 pub const PER_MARKS: &[char] = &['/', '每'];
 pub const MAX_PER_UNIT_CHARS: usize = 4;
+/// Marks joining the later parts of a compound unit (元/户·年, 户/人.月).
+pub const UNIT_JOINERS: &[char] = &['·', '・', '•', '‧', '.'];
+/// A unit written out to the end of its term (公斤, 万一年, 元/平方米·月)
+/// is at most this many characters; a longer tail is words.
+pub const MAX_UNIT_CHARS: usize = 8;
 
 /// Boxes of an option row: empty ones, and the marks that tick one.
 pub const EMPTY_BOXES: &[char] = &['□', '☐'];

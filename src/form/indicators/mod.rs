@@ -5,7 +5,7 @@ mod columns;
 mod header;
 mod nature;
 
-pub(crate) use header::{header_levels, is_header_row, NO_LEVEL};
+pub(crate) use crate::table::{header_levels, is_header_row};
 
 use super::claims::Claims;
 use crate::diag::{warn, WarningCode, Warnings};
