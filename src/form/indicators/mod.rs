@@ -5,6 +5,7 @@ mod columns;
 mod header;
 mod nature;
 
+use crate::table::NO_LEVEL;
 pub(crate) use crate::table::{header_levels, is_header_row};
 
 use super::claims::Claims;
