@@ -20,6 +20,10 @@ struct Frame {
     /// once placed (bit n: column n): the table's value columns as filled —
     /// a trailing 备注 or 偏差原因 column is filled in some rows, not others.
     leaf_ends: u128,
+    /// Whether a row under the header has put a cell in a category column:
+    /// before that, a row is no 三级 (a leaf sits under a category), so a
+    /// list sheet's subtotal row (单位 | | 金额) is not pushed into the tree.
+    seen_category: bool,
 }
 
 impl Frame {
@@ -72,6 +76,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             f.last_col = f.last_col.max(row.last_col().unwrap_or(0));
             f.first_data_col = levels[0];
             f.leaf_ends = 0;
+            f.seen_category = false;
             continue;
         }
         if vocab::section(folded).is_some() {
@@ -88,6 +93,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
                     .max(keep_levels.map_or(0, |l| l[2] + 1)),
                 levels: keep_levels,
                 leaf_ends: 0,
+                seen_category: false,
             });
             continue;
         }
@@ -96,6 +102,12 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             continue;
         }
         let shift = shift_of(f, row, strict);
+        if let Some([l1, l2, _]) = f.levels {
+            f.seen_category |= row
+                .cells
+                .iter()
+                .any(|c| c.col + shift == l1 || (l2 != NO_LEVEL && c.col + shift == l2));
+        }
         if let Some([_, _, l3]) = f.levels {
             // Where this row's leaf ends once placed: what the next rows' shapes are read by.
             let row_last = row.last_col().unwrap_or(first_col) + shift;
@@ -156,7 +168,7 @@ fn shift_of(f: &Frame, row: &Row, strict: bool) -> u32 {
                 } else {
                     l2.saturating_sub(first.col)
                 }
-            } else if lone || first.col >= l3 {
+            } else if lone || first.col >= l3 || (!f.seen_category && !strict) {
                 0
             } else {
                 let s = (f.last_col.saturating_sub(row_last)).min(l3 - first.col);
