@@ -10,7 +10,7 @@ pub use kind::FormKind;
 pub use maps::{LabelMap, Values};
 pub use schema::schema;
 
-pub use crate::diag::{CheckCode, Warning};
+pub use crate::diag::Warning;
 pub use crate::grid::Format;
 pub use crate::value::{ColumnKey, Number, Target, Term};
 use rust_decimal::Decimal;
@@ -131,7 +131,8 @@ impl IndicatorNode {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Check {
-    pub code: CheckCode,
+    // The rule's id: one of the five consistency checks, or any review rule.
+    pub code: String,
     pub ok: bool,
     pub detail: String,
     pub cells: Vec<String>,
