@@ -13,6 +13,7 @@ mod publish;
 mod reliability;
 mod review;
 mod robustness;
+mod rules;
 mod schema;
 mod seed;
 mod variants;
