@@ -5,7 +5,7 @@
 //! message filled in. Knows nothing of rule files or output formats.
 
 use super::builtin;
-use super::rule::{Column, Cond, Field, Rhs, Rule, SumTerm, Target, TaskPart};
+use super::rule::{Column, Cond, Field, Pattern, Rhs, Rule, SumTerm, Target, TaskPart};
 use crate::record::{Check, IndicatorNode, OverallGoal, Record};
 use crate::value::{ColumnKey, Target as Value, TargetKind};
 use crate::vocab::{FUNDS_TOTAL_LABELS, FUNDS_TOTAL_WORD};
@@ -34,18 +34,42 @@ impl Subject<'_> {
     }
 }
 
+/// The categories above a node, 一级 first (at most three kept), with
+/// their ids in the record's list of category names.
+#[derive(Clone, Copy, Default)]
+struct Ancestors<'r> {
+    names: [&'r str; 3],
+    ids: [u16; 3],
+    len: usize,
+}
+
+impl<'r> Ancestors<'r> {
+    fn as_slice(&self) -> &[&'r str] {
+        &self.names[..self.len]
+    }
+
+    fn with(mut self, name: &'r str, id: u16) -> Self {
+        if self.len < self.names.len() {
+            self.names[self.len] = name;
+            self.ids[self.len] = id;
+            self.len += 1;
+        }
+        self
+    }
+}
+
 /// An indicator node with its place in the tree.
 struct Node<'r> {
     node: &'r IndicatorNode,
     /// 1 for a 一级 category, 2 for a 二级; 3 for every 三级 (a node
     /// without children), whatever its depth.
     level: u8,
-    ancestors: Vec<&'r str>,
+    ancestors: Ancestors<'r>,
 }
 
 impl Node<'_> {
     fn path(&self) -> String {
-        let mut p = self.ancestors.join(" / ");
+        let mut p = self.ancestors.as_slice().join(" / ");
         if !p.is_empty() {
             p.push_str(" / ");
         }
@@ -62,6 +86,9 @@ impl Node<'_> {
 struct Ctx<'r> {
     record: &'r Record,
     nodes: Vec<Node<'r>>,
+    /// The distinct category names of the tree: a rule's `under` patterns
+    /// are matched once per name, not once per node.
+    categories: Vec<&'r str>,
     empty: Value,
     budget_total: Option<Decimal>,
 }
@@ -69,30 +96,54 @@ struct Ctx<'r> {
 impl<'r> Ctx<'r> {
     fn new(record: &'r Record) -> Self {
         let mut nodes = Vec::new();
-        fn walk<'r>(n: &'r IndicatorNode, depth: u8, anc: &mut Vec<&'r str>, out: &mut Vec<Node<'r>>) {
+        let mut categories = Vec::new();
+        fn walk<'r>(
+            n: &'r IndicatorNode,
+            depth: u8,
+            anc: Ancestors<'r>,
+            out: &mut Vec<Node<'r>>,
+            cats: &mut Vec<&'r str>,
+        ) {
             let level = if n.children.is_none() { 3 } else { depth.min(2) };
             out.push(Node {
                 node: n,
                 level,
-                ancestors: anc.clone(),
+                ancestors: anc,
             });
             if let Some(c) = &n.children {
-                anc.push(&n.name);
+                let id = match cats.iter().position(|x| *x == n.name.as_str()) {
+                    Some(i) => i,
+                    None => {
+                        cats.push(&n.name);
+                        cats.len() - 1
+                    }
+                };
+                let below = anc.with(&n.name, id.min(u16::MAX as usize) as u16);
                 for child in c {
-                    walk(child, depth + 1, anc, out);
+                    walk(child, depth + 1, below, out, cats);
                 }
-                anc.pop();
             }
         }
         for root in &record.indicators {
-            walk(root, 1, &mut Vec::new(), &mut nodes);
+            walk(root, 1, Ancestors::default(), &mut nodes, &mut categories);
         }
         Ctx {
             record,
             nodes,
+            categories,
             empty: Value::text("", TargetKind::Empty),
             budget_total: budget_total(record),
         }
+    }
+
+    /// Which of the first 64 category names a pattern matches, as bits.
+    fn mask(&self, p: &Pattern) -> u64 {
+        self.categories
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, c)| p.is_match(c))
+            .fold(0, |m, (i, _)| m | (1 << i))
     }
 
     fn has_column(&self, key: &ColumnKey) -> bool {
@@ -150,6 +201,19 @@ pub fn run(rules: &[Rule], record: &Record) -> Vec<Check> {
             }
             continue;
         }
+        // A column the form does not have: nothing to look at.
+        let absent = |k: &ColumnKey| !ctx.has_column(k);
+        let skip = match &rule.target {
+            Target::Values(Column::Key(k)) => absent(k),
+            Target::Values(Column::Target) => absent(&ColumnKey::Annual) && absent(&ColumnKey::Period),
+            _ => false,
+        } || rule
+            .when
+            .iter()
+            .any(|c| matches!(c, Cond::Compare(a, _, b) if absent(a) || absent(b)));
+        if skip && rule.fewer_than.is_none() {
+            continue;
+        }
         let subjects = subjects(rule, &ctx);
         let dup = duplicates(rule, &subjects);
         let fires = |s: &Subject| {
@@ -198,17 +262,28 @@ fn duplicates<'a>(rule: &Rule, subjects: &'a [Subject]) -> FxHashMap<&'a str, us
     counts
 }
 
-fn node_selected(rule: &Rule, n: &Node) -> bool {
+fn node_selected(rule: &Rule, masks: &[u64], n: &Node) -> bool {
+    let anc = &n.ancestors;
+    // Whether `under` pattern i matches ancestor k.
+    let hit = |i: usize, k: usize| {
+        let id = anc.ids[k] as usize;
+        if id < 64 {
+            masks[i] >> id & 1 == 1
+        } else {
+            rule.under[i].is_match(anc.names[k])
+        }
+    };
     let under_ok = match rule.under.len() {
         0 => true,
-        1 => n.ancestors.iter().any(|a| rule.under[0].is_match(a)),
-        _ => rule.under.len() <= n.ancestors.len() && rule.under.iter().zip(&n.ancestors).all(|(re, a)| re.is_match(a)),
+        1 => (0..anc.len).any(|k| hit(0, k)),
+        u => u <= anc.len && (0..u).all(|i| hit(i, i)),
     };
     under_ok && rule.name.as_ref().is_none_or(|re| re.is_match(&n.node.name))
 }
 
 fn subjects<'r>(rule: &Rule, ctx: &'r Ctx<'r>) -> Vec<Subject<'r>> {
     let r = ctx.record;
+    let masks: Vec<u64> = rule.under.iter().map(|p| ctx.mask(p)).collect();
     match &rule.target {
         Target::Builtin(_) => Vec::new(),
         Target::Field(f) => vec![Subject {
@@ -250,7 +325,7 @@ fn subjects<'r>(rule: &Rule, ctx: &'r Ctx<'r>) -> Vec<Subject<'r>> {
         Target::Indicators { level } => ctx
             .nodes
             .iter()
-            .filter(|n| n.level == *level && node_selected(rule, n))
+            .filter(|n| n.level == *level && node_selected(rule, &masks, n))
             .map(|n| Subject {
                 text: Some(Cow::Borrowed(n.node.name.as_str())),
                 node: Some(n),
@@ -261,7 +336,7 @@ fn subjects<'r>(rule: &Rule, ctx: &'r Ctx<'r>) -> Vec<Subject<'r>> {
         Target::Values(col) => ctx
             .nodes
             .iter()
-            .filter(|n| n.level == 3 && node_selected(rule, n))
+            .filter(|n| n.level == 3 && node_selected(rule, &masks, n))
             .filter_map(|n| {
                 let v = match col {
                     Column::Target => ctx.target_value(n.node),
@@ -441,7 +516,9 @@ fn holds(c: &Cond, s: &Subject, ctx: &Ctx, dup: &FxHashMap<&str, usize>) -> bool
                 .is_some_and(|&c| c > 1);
             d == *b
         }
-        Cond::Under(re) => s.node.is_some_and(|n| n.ancestors.iter().any(|a| re.is_match(a))),
+        Cond::Under(re) => s
+            .node
+            .is_some_and(|n| n.ancestors.as_slice().iter().any(|a| re.is_match(a))),
         Cond::Compare(a, cmp, b) => {
             let num = |k: &ColumnKey| leaf.and_then(|l| l.values.as_ref()?.get(k)?.value);
             match (num(a), num(b)) {

@@ -3,7 +3,7 @@
 //! `file:line`, what is wrong and what is allowed there. Knows the keys a
 //! rule may have, not how a rule is evaluated.
 
-use super::rule::{Builtin, Cmp, Column, Cond, Field, Rhs, Rule, Severity, SumTerm, Target, TaskPart};
+use super::rule::{Builtin, Cmp, Column, Cond, Field, Pattern, Rhs, Rule, Severity, SumTerm, Target, TaskPart};
 use crate::record::FormKind;
 use crate::value::{ColumnKey, Op, TargetKind};
 use regex::Regex;
@@ -351,7 +351,7 @@ impl Parsed<'_, '_> {
         })
     }
 
-    fn regex(&self, key: &str) -> Res<Option<Regex>> {
+    fn regex(&self, key: &str) -> Res<Option<Pattern>> {
         match self.str(key)? {
             None => Ok(None),
             Some((r, span)) => compile(&r, &span, self.err).map(Some),
@@ -572,7 +572,7 @@ fn field_of(f: &str) -> Option<Field> {
 /// Compiles a pattern once. Reviewers' patterns come from Python and
 /// JavaScript tools, which allow a backslash before any character (`\《`):
 /// such a backslash before a non-ASCII character is dropped.
-fn compile(pattern: &str, span: &Range<usize>, err: &dyn Fn(Range<usize>, String) -> RulesError) -> Res<Regex> {
+fn compile(pattern: &str, span: &Range<usize>, err: &dyn Fn(Range<usize>, String) -> RulesError) -> Res<Pattern> {
     let mut p = String::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
@@ -590,12 +590,14 @@ fn compile(pattern: &str, span: &Range<usize>, err: &dyn Fn(Range<usize>, String
         }
         p.push(c);
     }
-    Regex::new(&p).map_err(|e| {
+    if !p.is_empty() && regex::escape(&p) == p {
+        return Ok(Pattern::literal(&p));
+    }
+    Regex::new(&p).map(Pattern::Regex).map_err(|e| {
         let why = e.to_string();
         let last = why
             .lines()
-            .filter(|l| !l.trim().is_empty())
-            .last()
+            .rfind(|l| !l.trim().is_empty())
             .unwrap_or("")
             .trim()
             .to_string();

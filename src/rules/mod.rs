@@ -196,7 +196,7 @@ pub fn render_list(set: &RuleSet) -> String {
         }
         out.push_str(&format!("  ({})\n    {}\n", r.source, r.message));
     }
-    format!("{} rules{}", set.rules().len(), out)
+    format!("{} rules\n{}", set.rules().len(), out.trim_start_matches('\n'))
 }
 
 /// One finding: a failed check, with what a reviewer's sheet needs beside it.

@@ -10,6 +10,28 @@ use regex::Regex;
 use rust_decimal::Decimal;
 use std::fmt;
 
+/// A compiled pattern: a plain word (most rules name a category such as
+/// 产出 or 满意) is found with a substring searcher built once, anything
+/// else is a regex.
+#[derive(Debug, Clone)]
+pub enum Pattern {
+    Literal(Box<memchr::memmem::Finder<'static>>),
+    Regex(Regex),
+}
+
+impl Pattern {
+    pub fn literal(word: &str) -> Self {
+        Pattern::Literal(Box::new(memchr::memmem::Finder::new(word.as_bytes()).into_owned()))
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        match self {
+            Pattern::Literal(f) => f.find(text.as_bytes()).is_some(),
+            Pattern::Regex(r) => r.is_match(text),
+        }
+    }
+}
+
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -88,8 +110,8 @@ pub enum Target {
     Field(Field),
     /// Budget items, by block heading and item label.
     BudgetItems {
-        heading: Option<Regex>,
-        label: Option<Regex>,
+        heading: Option<Pattern>,
+        label: Option<Pattern>,
     },
     KeyTasks(TaskPart),
     /// Indicator nodes at a level (1, 2 or 3).
@@ -179,7 +201,7 @@ pub enum Rhs {
 #[derive(Debug, Clone)]
 pub enum Cond {
     Empty(bool),
-    Matches(Regex),
+    Matches(Pattern),
     Kind(Vec<TargetKind>),
     Op(Vec<Op>),
     Unit(Vec<String>),
@@ -189,7 +211,7 @@ pub enum Cond {
     LeavesFewerThan(usize),
     Duplicate(bool),
     /// Any ancestor category's name matches.
-    Under(Regex),
+    Under(Pattern),
     /// Two columns of the same 三级 compared: `score > weight`.
     Compare(ColumnKey, Cmp, ColumnKey),
     /// The subject's number is more than `percent`% away from the column's.
@@ -222,9 +244,9 @@ pub struct Rule {
     pub target: Target,
     /// Indicator targets: each regex matched against the ancestors (one: any
     /// ancestor; two or more: 一级, 二级 … in order).
-    pub under: Vec<Regex>,
+    pub under: Vec<Pattern>,
     /// Indicator targets: the node's own name.
-    pub name: Option<Regex>,
+    pub name: Option<Pattern>,
     pub when: Vec<Cond>,
     pub unless: Vec<Cond>,
     /// Fires once per record when fewer subjects than this are selected.
