@@ -139,7 +139,6 @@ impl RecordSink for FindingsSink {
 pub fn workbook(rows: &[Finding]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_background_color("#DDEBF7");
-    let wrap = Format::new().set_text_wrap();
     let ws = wb.add_worksheet().set_name(FINDINGS_SHEET)?;
     for (c, h) in SHEET_HEADER.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
@@ -147,18 +146,18 @@ pub fn workbook(rows: &[Finding]) -> Result<Vec<u8>, XlsxError> {
     for (i, f) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         for (c, v) in f.columns().iter().enumerate() {
-            if c == SHEET_HEADER.len() - 1 {
-                ws.write_string_with_format(row, c as u16, *v, &wrap)?;
-            } else {
-                ws.write_string(row, c as u16, *v)?;
-            }
+            ws.write_string(row, c as u16, *v)?;
         }
     }
-    for (c, w) in [22, 24, 30, 10, 8, 36, 8, 26, 8, 18, 70].iter().enumerate() {
+    for (c, w) in [20, 18, 34, 8, 8, 36, 8, 26, 8, 20, 90].iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, rows.len() as u32, SHEET_HEADER.len() as u16 - 1)?;
+    // Printed (or saved as PDF) one page wide, landscape, the header on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
 
     let mut counts: BTreeMap<(&str, &str), (&Finding, usize)> = BTreeMap::new();
     for f in rows {
