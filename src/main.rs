@@ -6,7 +6,7 @@
 //! 141 the reader of standard output went away (quietly).
 
 use clap::{Args, Parser, Subcommand};
-use declx::{FlatFormat, Limits, Options, Shard, Stopped, SurveyOptions, Vocabulary};
+use declx::{FindingsFormat, FlatFormat, Limits, Options, RuleSet, Shard, Stopped, SurveyOptions, Vocabulary};
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,9 +52,30 @@ enum Command {
         html: Option<PathBuf>,
         #[command(flatten)]
         vocab: VocabArgs,
+        #[command(flatten)]
+        rules: RulesArgs,
     },
     /// List the labels declx did not understand across files, ranked by files.
     Labels(LabelsArgs),
+    /// List the review rules in force: the built-in ones, with --rules files merged over them.
+    Rules {
+        #[command(flatten)]
+        rules: RulesArgs,
+    },
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// A review rules file (TOML) merged over the built-in rules; repeatable, later files win.
+    #[arg(long = "rules", value_name = "FILE")]
+    rule_files: Vec<PathBuf>,
+}
+
+impl RulesArgs {
+    /// The rule set, or the usage error naming the file and line.
+    fn load(&self) -> Result<RuleSet, String> {
+        RuleSet::load(&self.rule_files).map_err(|e| format!("--rules {e}"))
+    }
 }
 
 #[derive(Args)]
@@ -124,6 +145,9 @@ struct ExtractArgs {
     /// Write a review site here: index.html (one row per input) and a page per input.
     #[arg(long, value_name = "DIR")]
     review: Option<PathBuf>,
+    /// Write the review findings (failed checks), one row per finding: `.xlsx` (with a summary sheet) or `.csv`.
+    #[arg(long, value_name = "FILE")]
+    findings: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     jobs: Option<usize>,
@@ -135,6 +159,8 @@ struct ExtractArgs {
     quiet: bool,
     #[command(flatten)]
     vocab: VocabArgs,
+    #[command(flatten)]
+    rules: RulesArgs,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -181,12 +207,25 @@ impl ExtractArgs {
             && self.flat.is_none()
             && self.parquet.is_none()
             && self.review.is_none()
+            && self.findings.is_none()
         {
             return Err(
-                "nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE, --parquet DIR and/or --review DIR"
+                "nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE, --parquet DIR, --review DIR and/or --findings FILE"
                     .into(),
             );
         }
+        let findings = match self.findings {
+            Some(p) => match FindingsFormat::of(&p) {
+                Some(f) => Some((p, f)),
+                None => {
+                    return Err(format!(
+                        "--findings {}: the file must end in .xlsx or .csv",
+                        p.display()
+                    ))
+                }
+            },
+            None => None,
+        };
         if self.parquet.is_some() && !cfg!(feature = "parquet") {
             return Err("--parquet: this declx was built without Parquet; build it with `cargo build --release --features parquet`".into());
         }
@@ -211,6 +250,8 @@ impl ExtractArgs {
             quiet: self.quiet,
             limits: self.limits.limits(),
             vocab: self.vocab.load()?,
+            rules: self.rules.load()?,
+            findings,
         })
     }
 }
@@ -330,13 +371,16 @@ fn main() -> ExitCode {
             sheet,
             html,
             vocab,
+            rules,
         } => {
-            let vocab = match vocab.load() {
+            let (vocab, rules) = match vocab.load().and_then(|v| Ok((v, rules.load()?))) {
                 Ok(v) => v,
                 Err(why) => return usage_error(&why),
             };
             if let Some(out) = html {
-                return match vocab.scope(|| declx::review_page(&path, sheet.as_deref(), &Limits::default())) {
+                return match rules
+                    .scope(|| vocab.scope(|| declx::review_page(&path, sheet.as_deref(), &Limits::default())))
+                {
                     Ok(page) => match declx::write_atomic(&out, page.html.as_bytes()) {
                         Ok(()) => ExitCode::SUCCESS,
                         Err(e) => usage_error(&format!("error: cannot write {}: {e}", out.display())),
@@ -347,7 +391,7 @@ fn main() -> ExitCode {
                     }
                 };
             }
-            match vocab.scope(|| declx::inspect(&path, sheet.as_deref(), &Limits::default())) {
+            match rules.scope(|| vocab.scope(|| declx::inspect(&path, sheet.as_deref(), &Limits::default()))) {
                 Ok(text) => print_out(&text),
                 Err(e) => {
                     eprintln!("declx: error: {e}");
@@ -356,6 +400,10 @@ fn main() -> ExitCode {
             }
         }
         Command::Labels(args) => labels(args),
+        Command::Rules { rules } => match rules.load() {
+            Ok(set) => print_out(&declx::rules_list(&set)),
+            Err(why) => usage_error(&why),
+        },
         Command::Extract(args) => extract(args),
     }
 }

@@ -15,6 +15,7 @@ mod realign;
 mod reliability;
 mod review;
 mod robustness;
+mod rules;
 mod schema;
 mod seed;
 mod variants;

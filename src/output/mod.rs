@@ -4,6 +4,7 @@
 
 mod atomic;
 mod files;
+mod findings;
 mod flat;
 mod jsonl;
 #[cfg(feature = "parquet")]
@@ -16,6 +17,7 @@ pub use review::ReviewSink;
 
 pub use atomic::write_atomic;
 pub use files::{record_name, FileSink};
+pub use findings::{FindingsFormat, FindingsSink};
 pub use flat::{header as flat_header, rows as flat_rows, FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
 pub use report::{report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet};
@@ -37,6 +39,8 @@ pub struct PreparedRecord {
     pub pretty: Option<Vec<u8>>,
     /// One line, for `--jsonl`.
     pub line: Option<Vec<u8>>,
+    /// The record's findings (failed checks), for `--findings`.
+    pub findings: Option<Vec<crate::rules::Finding>>,
     /// The record itself, kept only for `--flat` and `--parquet`.
     pub record: Option<Record>,
 }

@@ -68,6 +68,7 @@ impl RecordSink for ReviewSink {
             records: report.records.len(),
             warnings: by_code.values().sum(),
             by_code,
+            findings: report.review.as_ref().map_or(0, |p| p.findings),
             unmapped,
             cells,
             mapped: (cells > 0).then(|| (100 * mapped / cells) as u32),

@@ -9,7 +9,7 @@ pub use crate::names::FormKind;
 pub use maps::{LabelMap, Values};
 pub use schema::schema;
 
-pub use crate::diag::{CheckCode, Warning};
+pub use crate::diag::Warning;
 pub use crate::grid::Format;
 pub use crate::value::{ColumnKey, Number, Target, Term};
 use rust_decimal::Decimal;
@@ -132,7 +132,8 @@ impl IndicatorNode {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Check {
-    pub code: CheckCode,
+    // The rule's id: one of the five consistency checks, or any review rule.
+    pub code: String,
     pub ok: bool,
     pub detail: String,
     pub cells: Vec<String>,

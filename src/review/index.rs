@@ -20,6 +20,8 @@ pub struct IndexRow {
     pub records: usize,
     pub warnings: usize,
     pub by_code: BTreeMap<String, usize>,
+    /// Failed checks of the review rules.
+    pub findings: usize,
     pub unmapped: usize,
     pub cells: usize,
     /// Share of non-empty cells a field took, in percent.

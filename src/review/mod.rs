@@ -85,6 +85,8 @@ struct GridView {
     spans: usize,
     cut: Option<String>,
     warnings: Vec<WarningView>,
+    /// The records' findings (failed checks of the review rules), linked like warnings.
+    findings: Vec<WarningView>,
     /// The records as JSON text, in the record's field order (given to the
     /// page as a string: a `Value` with exact numbers would not survive the
     /// template engine's serializer).
@@ -100,6 +102,8 @@ pub struct ReviewPage {
     pub cells: usize,
     pub mapped: usize,
     pub unmapped: usize,
+    /// Failed checks of the records (review findings).
+    pub findings: usize,
 }
 
 /// Every cell address a record names, with its JSON path (`indicators[0]…`).
@@ -181,6 +185,17 @@ fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize)
             });
         }
     }
+    let findings: Vec<WarningView> = explained
+        .iter()
+        .flat_map(|(r, _)| r.checks.iter().filter(|c| !c.ok))
+        .enumerate()
+        .map(|(n, c)| WarningView {
+            id: format!("find-{id}-{n}"),
+            code: c.code.clone(),
+            cell: c.cells.first().cloned(),
+            detail: c.detail.clone(),
+        })
+        .collect();
     let mut rows: Vec<&crate::grid::Row> = forms.iter().flat_map(|f| &f.rows).collect();
     rows.sort_by_key(|r| r.index);
     let text_at: FxHashMap<(u32, u32), &str> = rows
@@ -287,6 +302,7 @@ fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize)
         cut: (row_count > MAX_ROWS_DRAWN)
             .then(|| format!("rows after {MAX_ROWS_DRAWN} are not drawn ({row_count} in all)")),
         warnings,
+        findings,
         records: records_json,
         note,
     };
@@ -313,6 +329,7 @@ pub(crate) fn page_of(path: &Path, grids: &[Grid], sheet: Option<&str>) -> Resul
         unmapped += u;
         views.push(v);
     }
+    let findings = views.iter().map(|v| v.findings.len()).sum();
     let file = crate::pathtext::path_text(path);
     let html = templates()
         .get_template("page.html")
@@ -332,5 +349,6 @@ pub(crate) fn page_of(path: &Path, grids: &[Grid], sheet: Option<&str>) -> Resul
         cells,
         mapped,
         unmapped,
+        findings,
     })
 }

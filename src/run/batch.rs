@@ -28,20 +28,22 @@ pub(super) struct Prepared {
 }
 
 fn prepare(input: &Input, opts: &Options) -> (Result<Prepared, Error>, Option<ReviewPage>) {
-    let (outcome, page) = opts.vocab.scope(|| {
-        if opts.review.is_none() {
-            return (extract_guarded(&input.path, &opts.limits), None);
-        }
-        // `--review`: one read gives the records and the page, drawn also when
-        // the file gave no record (a file that cannot be read has none).
-        let grids = extract_guarded_with(&input.path, |p| crate::read::read_file(p, &opts.limits));
-        match grids {
-            Err(e) => (Err(e), None),
-            Ok(grids) => (
-                extract_guarded_with(&input.path, |p| crate::pipeline::outcome(p, &grids)),
-                extract_guarded_with(&input.path, |p| crate::review::page_of(p, &grids, None)).ok(),
-            ),
-        }
+    let (outcome, page) = opts.rules.scope(|| {
+        opts.vocab.scope(|| {
+            if opts.review.is_none() {
+                return (extract_guarded(&input.path, &opts.limits), None);
+            }
+            // `--review`: one read gives the records and the page, drawn also when
+            // the file gave no record (a file that cannot be read has none).
+            let grids = extract_guarded_with(&input.path, |p| crate::read::read_file(p, &opts.limits));
+            match grids {
+                Err(e) => (Err(e), None),
+                Ok(grids) => (
+                    extract_guarded_with(&input.path, |p| crate::pipeline::outcome(p, &grids)),
+                    extract_guarded_with(&input.path, |p| crate::review::page_of(p, &grids, None)).ok(),
+                ),
+            }
+        })
     });
     (prepare_records(input, opts, outcome), page)
 }
@@ -56,6 +58,7 @@ fn prepare_records(input: &Input, opts: &Options, outcome: Result<FileOutcome, E
             name: opts.out.as_ref().map(|_| output::record_name(&r, &input.rel)),
             pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
             line: (opts.jsonl.is_some() || opts.parquet.is_some()).then(|| output::to_line(&r)),
+            findings: opts.findings.as_ref().map(|_| crate::rules::findings(&r, &opts.rules)),
             record: (opts.flat.is_some() || opts.parquet.is_some()).then_some(r),
         })
         .collect();

@@ -2,8 +2,9 @@
 //! vocabulary.
 
 use super::inputs::Shard;
-use crate::output::FlatFormat;
+use crate::output::{FindingsFormat, FlatFormat};
 use crate::read::Limits;
+use crate::rules::RuleSet;
 use crate::vocab::Vocabulary;
 use std::path::PathBuf;
 
@@ -30,4 +31,8 @@ pub struct Options {
     pub limits: Limits,
     /// The labels the form stage knows: built in, or user files over it.
     pub vocab: Vocabulary,
+    /// The review rules records are checked with: built in, or user files over them.
+    pub rules: RuleSet,
+    /// The findings (failed checks), one row per finding, as XLSX or CSV.
+    pub findings: Option<(PathBuf, FindingsFormat)>,
 }

@@ -136,6 +136,9 @@ fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
     if let Some(dir) = &opts.review {
         sinks.push(Box::new(crate::output::ReviewSink::create(dir)?));
     }
+    if let Some((p, format)) = &opts.findings {
+        sinks.push(Box::new(crate::output::FindingsSink::create(p, *format)?));
+    }
     if let Some(out) = &opts.out {
         let name = report_name(opts.shard.map(|s| (s.k, s.n)));
         sinks.push(Box::new(ReportSink::create(&out.join(name))?));
@@ -151,6 +154,7 @@ fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError
     exclude.extend(opts.flat.iter().map(|(p, _)| p.clone()));
     exclude.extend(opts.parquet.iter().cloned());
     exclude.extend(opts.review.iter().cloned());
+    exclude.extend(opts.findings.iter().map(|(p, _)| p.clone()));
     let input_opts = InputOptions {
         null_separated: opts.null_separated,
         exclude,
