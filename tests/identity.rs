@@ -195,3 +195,14 @@ fn a_quoted_paragraph_with_commas_in_a_csv_is_no_runaway_quote() {
         serde_json::json!("甲,乙,丙。\n丁,戊。\n己,庚。")
     );
 }
+
+#[test]
+fn a_budget_label_over_text_alone_is_a_field_and_the_next_label_its_own() {
+    let r = one(&format!(
+        "项目支出绩效目标申报表\n项目名称\t甲\n主管部门\t某局\n测算依据\t按合同单价乘以数量测算\n政策依据\t某市文件\n{INDICATORS}"
+    ));
+    assert!(r.budget.blocks.is_empty(), "{:?}", r.budget.blocks);
+    assert_eq!(r.info.get("测算依据"), Some("按合同单价乘以数量测算"));
+    assert_eq!(r.info.get("政策依据"), Some("某市文件"));
+    assert!(r.unmapped.is_empty(), "{:?}", r.unmapped);
+}

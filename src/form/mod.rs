@@ -179,6 +179,21 @@ struct Parts {
     table: indicators::Table,
 }
 
+/// Whether a budget-labelled section is text alone (测算依据 | 按合同测算):
+/// no amount, no amount column's header, no money unit in its label.
+fn is_text_field(s: &SectionRows<'_>) -> bool {
+    let label = fold(s.label.get(s.label_col).unwrap_or_default());
+    vocab::money_unit(&label).is_none()
+        && !std::iter::once(s.label)
+            .chain(s.rows.iter().copied())
+            .flat_map(|r| &r.cells)
+            .filter(|c| c.col > s.label_col)
+            .any(|c| {
+                let f = vocab::label(c);
+                crate::value::looks_numeric(&c.text) || vocab::is_budget_column(f) || vocab::money_unit(f).is_some()
+            })
+}
+
 fn read_sections(
     sections: &[SectionRows<'_>],
     fields: &mut Fields,
@@ -190,6 +205,27 @@ fn read_sections(
         claims.part = s.kind.into();
         claims.take(s.label, s.label_col);
         match s.kind {
+            // A budget label over text alone (测算依据 | 按合同测算 …) is a
+            // header field: its text goes to `project`/`info` by its label.
+            Section::Budget if is_text_field(s) => {
+                claims.part = Part::Field;
+                let label = s.label.get(s.label_col).unwrap_or_default();
+                let mut texts: Vec<&str> = Vec::new();
+                for r in std::iter::once(s.label).chain(s.rows.iter().copied()) {
+                    if r.index != s.label.index && r.get(s.label_col).is_some() {
+                        // A row with a label of its own is a field of its own.
+                        fields::read_pairs(r, None, fields, claims);
+                        continue;
+                    }
+                    for c in r.cells.iter().filter(|c| c.col > s.label_col) {
+                        claims.take(r, c.col);
+                        texts.push(&c.text);
+                    }
+                }
+                if !texts.is_empty() {
+                    fields::set_field(fields, label, texts.join("\n"));
+                }
+            }
             Section::Budget => budget::read(s.label, s.label_col, &s.rows, &mut p.budget, claims, warnings),
             Section::Goal => {
                 if let Some(g) = goal::read_goal(s, &mut fields.info, claims) {
