@@ -14,6 +14,7 @@ mod reliability;
 mod review;
 mod robustness;
 mod schema;
+mod security;
 mod seed;
 mod variants;
 mod vocab;
