@@ -80,9 +80,6 @@ codes! {
         /// Readers: bytes invalid in the page's declared encoding were shown
         /// as U+FFFD, as a browser shows them.
         InvalidBytes => "invalid_bytes",
-        /// Readers: the file held only the path of another file of its format
-        /// (a symbolic link saved as text); that file was read.
-        LinkPlaceholder => "link_placeholder",
         /// A form whose kind has a department, in which none was found.
         MissingDepartment => "missing_department",
     }

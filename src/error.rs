@@ -185,13 +185,15 @@ impl fmt::Display for ErrorKind {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", crate::pathtext::path_text(&self.0.path))?;
+        use crate::pathtext::terminal_line;
+        // One line, whatever the cause carried, and nothing a terminal acts
+        // on: a file or sheet name cannot send an escape sequence or forge a line.
+        write!(f, "{}", terminal_line(&crate::pathtext::path_text(&self.0.path)))?;
         if let Some(s) = &self.0.sheet {
-            write!(f, " [sheet {s}]")?;
+            write!(f, " [sheet {}]", terminal_line(s))?;
         }
-        // One line, whatever the cause carried.
         let msg = self.0.kind.to_string().replace(['\n', '\r'], " ");
-        write!(f, ": {msg}")
+        write!(f, ": {}", terminal_line(&msg))
     }
 }
 

@@ -47,7 +47,7 @@ pub use form::{explain, extract, Claims, Part};
 pub use grid::{column_name, CellRef, Format, Grid, GridBuilder, Provenance, Row, Span};
 pub use inspect::render as inspect;
 pub use output::{flat_header, flat_rows, to_line, write_atomic, FindingsFormat, FlatFormat, FlatRow, RunReport};
-pub use pathtext::path_text;
+pub use pathtext::{path_text, terminal_line, terminal_text};
 pub use pipeline::{extract_bytes, extract_file, FileOutcome};
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};

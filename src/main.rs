@@ -21,6 +21,14 @@ const EXIT_SOME_FAILED: u8 = 2;
 const EXIT_INTERRUPTED: u8 = 130;
 const EXIT_BROKEN_PIPE: u8 = 141;
 
+/// The most worker threads `--jobs` starts (a thread costs a stack; more
+/// than the cores only waits).
+const MAX_JOBS: u64 = 1024;
+
+fn jobs(j: Option<u64>) -> Option<usize> {
+    j.map(|j| usize::try_from(j).unwrap_or(usize::MAX))
+}
+
 #[derive(Parser)]
 #[command(
     name = "declx",
@@ -110,9 +118,9 @@ struct LabelsArgs {
     /// Also write a starter vocabulary (every label commented out beside its suggested role).
     #[arg(long, value_name = "FILE")]
     emit_vocab: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j')]
-    jobs: Option<usize>,
+    /// Worker threads (default: all cores; at most 1024).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(0..=MAX_JOBS))]
+    jobs: Option<u64>,
     /// No progress bar and no per-file errors on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -148,9 +156,9 @@ struct ExtractArgs {
     /// Write the review findings (failed checks), one row per finding: `.xlsx` (with a summary sheet) or `.csv`.
     #[arg(long, value_name = "FILE")]
     findings: Option<PathBuf>,
-    /// Worker threads (default: all cores).
-    #[arg(long, short = 'j')]
-    jobs: Option<usize>,
+    /// Worker threads (default: all cores; at most 1024).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(0..=MAX_JOBS))]
+    jobs: Option<u64>,
     /// Take only shard K of N (by a hash of each file's path below its input root).
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
@@ -168,33 +176,37 @@ struct ExtractArgs {
 #[derive(Args)]
 struct LimitArgs {
     /// Largest input file, in MiB.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
     max_file_mb: u64,
     /// Most non-empty cells per sheet.
-    #[arg(long, default_value_t = 2_000_000)]
-    max_cells: usize,
+    #[arg(long, default_value_t = 2_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_cells: u64,
     /// Most non-empty rows per sheet or text file (later rows are dropped, with a warning).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u32).range(1..))]
     max_rows: u32,
     /// Most merged regions per sheet.
     #[arg(long, default_value_t = 100_000)]
     max_spans: usize,
     /// Largest uncompressed size of a zip-based workbook, in MiB.
-    #[arg(long, default_value_t = 1024)]
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     max_unzipped_mb: u64,
     /// Longest cell text kept, in KiB (longer text is cut, with a warning).
-    #[arg(long, default_value_t = 1024)]
-    max_cell_kb: usize,
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    max_cell_kb: u64,
 }
 
 impl LimitArgs {
+    /// The limits in bytes; a huge value saturates at 2^62 (it never wraps
+    /// to 0, and a reader may still add to it).
     fn limits(&self) -> Limits {
+        const MOST: u64 = 1 << 62;
+        let size = |n: u64| usize::try_from(n.min(MOST)).unwrap_or(usize::MAX >> 1);
         Limits {
-            max_file_bytes: self.max_file_mb << 20,
-            max_cells: self.max_cells,
+            max_file_bytes: self.max_file_mb.saturating_mul(1 << 20).min(MOST),
+            max_cells: size(self.max_cells),
             max_spans: self.max_spans,
-            max_unzipped_bytes: self.max_unzipped_mb << 20,
-            max_cell_bytes: self.max_cell_kb << 10,
+            max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1 << 20).min(MOST),
+            max_cell_bytes: size(self.max_cell_kb.saturating_mul(1 << 10)),
             max_rows: self.max_rows,
         }
     }
@@ -232,7 +244,12 @@ impl ExtractArgs {
         let flat = match self.flat {
             Some(p) => match FlatFormat::of(&p) {
                 Some(f) => Some((p, f)),
-                None => return Err(format!("--flat {}: the file must end in .csv or .jsonl", p.display())),
+                None => {
+                    return Err(format!(
+                        "--flat {}: the file must end in .csv or .jsonl",
+                        declx::path_text(&p)
+                    ))
+                }
             },
             None => None,
         };
@@ -245,7 +262,7 @@ impl ExtractArgs {
             flat,
             parquet: self.parquet,
             review: self.review,
-            jobs: self.jobs,
+            jobs: jobs(self.jobs),
             shard: self.shard,
             quiet: self.quiet,
             limits: self.limits.limits(),
@@ -254,6 +271,18 @@ impl ExtractArgs {
             findings,
         })
     }
+}
+
+/// Prints text for people to stdout, with nothing a terminal would act on
+/// (escape sequences, carriage returns, bidi overrides from file names or
+/// cells are escaped).
+fn print_text(text: &str) -> ExitCode {
+    print_out(&declx::terminal_text(text))
+}
+
+/// One line to stderr, escaped the same way.
+fn say(line: &str) {
+    eprintln!("declx: {}", declx::terminal_line(line));
 }
 
 /// Prints to stdout; a closed pipe ends the command quietly.
@@ -270,7 +299,7 @@ fn print_out(text: &str) -> ExitCode {
 }
 
 fn usage_error(why: &str) -> ExitCode {
-    eprintln!("declx: {why}");
+    say(why);
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -282,7 +311,7 @@ fn labels(args: LabelsArgs) -> ExitCode {
     let opts = SurveyOptions {
         inputs: args.paths,
         null_separated: args.null,
-        jobs: args.jobs,
+        jobs: jobs(args.jobs),
         quiet: args.quiet,
         limits: args.limits.limits(),
         vocab,
@@ -295,7 +324,7 @@ fn labels(args: LabelsArgs) -> ExitCode {
     if let Some(path) = &args.emit_vocab {
         let text = declx::labels_vocab(&outcome.labels, outcome.files);
         if let Err(e) = declx::write_atomic(path, text.as_bytes()) {
-            return usage_error(&format!("error: cannot write {}: {e}", path.display()));
+            return usage_error(&format!("error: cannot write {}: {e}", declx::path_text(path)));
         }
     }
     let text = if args.json {
@@ -303,7 +332,8 @@ fn labels(args: LabelsArgs) -> ExitCode {
     } else {
         declx::labels_text(&outcome.labels, outcome.files, outcome.failed)
     };
-    match print_out(&text) {
+    let printed = if args.json { print_out(&text) } else { print_text(&text) };
+    match printed {
         code if code != ExitCode::SUCCESS => code,
         _ if outcome.failed > 0 => ExitCode::from(EXIT_SOME_FAILED),
         ok => ok,
@@ -318,7 +348,7 @@ fn extract(args: ExtractArgs) -> ExitCode {
     let outcome = match declx::run(&opts) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("declx: error: {e}");
+            say(&format!("error: {e}"));
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -327,19 +357,22 @@ fn extract(args: ExtractArgs) -> ExitCode {
     }
     if !opts.quiet {
         eprintln!("{}", outcome.report.summary());
+        if outcome.report.totals.inputs == 0 {
+            say("warning: no input file was read (see the skipped files in the report)");
+        }
     }
     if outcome.stale > 0 {
         let out = opts.out.as_ref().map(|p| declx::path_text(p)).unwrap_or_default();
         if outcome.removed > 0 {
-            eprintln!(
-                "declx: removed {} record file(s) in {out} that this run did not write",
+            say(&format!(
+                "removed {} record file(s) in {out} that this run did not write",
                 outcome.removed
-            );
+            ));
         } else {
-            eprintln!(
-                "declx: warning: {} record file(s) in {out} were not written by this run (earlier runs); --clean removes them",
+            say(&format!(
+                "warning: {} record file(s) in {out} were not written by this run (earlier runs); --clean removes them",
                 outcome.stale
-            );
+            ));
         }
     }
     if outcome.stopped == Some(Stopped::Signal) {
@@ -383,18 +416,18 @@ fn main() -> ExitCode {
                 {
                     Ok(page) => match declx::write_atomic(&out, page.html.as_bytes()) {
                         Ok(()) => ExitCode::SUCCESS,
-                        Err(e) => usage_error(&format!("error: cannot write {}: {e}", out.display())),
+                        Err(e) => usage_error(&format!("error: cannot write {}: {e}", declx::path_text(&out))),
                     },
                     Err(e) => {
-                        eprintln!("declx: error: {e}");
+                        say(&format!("error: {e}"));
                         ExitCode::from(EXIT_SOME_FAILED)
                     }
                 };
             }
             match rules.scope(|| vocab.scope(|| declx::inspect(&path, sheet.as_deref(), &Limits::default()))) {
-                Ok(text) => print_out(&text),
+                Ok(text) => print_text(&text),
                 Err(e) => {
-                    eprintln!("declx: error: {e}");
+                    say(&format!("error: {e}"));
                     ExitCode::from(EXIT_SOME_FAILED)
                 }
             }

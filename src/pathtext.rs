@@ -1,7 +1,9 @@
 //! A path as text for records, reports and messages: exactly its bytes
 //! where they are UTF-8, each other byte escaped as `\xNN`, so a name in a
 //! legacy encoding (GBK file names from a Windows archive) can be mapped
-//! back to the file.
+//! back to the file. And text made safe for a terminal or a log: control
+//! characters, bidi overrides and line breaks escaped, so a file name or a
+//! cell can neither send an escape sequence nor forge a line.
 
 use std::path::Path;
 
@@ -40,9 +42,63 @@ pub fn escape_bytes(mut bytes: &[u8]) -> String {
     }
 }
 
+/// Characters a terminal or a log viewer acts on instead of drawing:
+/// C0 and C1 controls, DEL, bidi embeddings, overrides, isolates and marks,
+/// and the Unicode line and paragraph separators.
+fn acts(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+fn escape_into(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let _ = if (c as u32) < 0x80 {
+        write!(out, "\\x{:02X}", c as u32)
+    } else {
+        write!(out, "\\u{{{:X}}}", c as u32)
+    };
+}
+
+/// One line for stderr or a log: every control character (line breaks
+/// too), bidi control and line separator escaped as `\x1B` or `\u{202E}`.
+pub fn terminal_line(s: &str) -> String {
+    terminal(s, false)
+}
+
+/// Text of several lines for a terminal (`inspect`, `labels`): as
+/// [`terminal_line`], but line feeds and tabs are kept.
+pub fn terminal_text(s: &str) -> String {
+    terminal(s, true)
+}
+
+fn terminal(s: &str, lines: bool) -> String {
+    if !s.chars().any(acts) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if acts(c) && !(lines && matches!(c, '\n' | '\t')) {
+            escape_into(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_text_escapes_what_a_terminal_would_act_on() {
+        assert_eq!(terminal_line("bad\x1b]0;T\x07.txt"), "bad\\x1B]0;T\\x07.txt");
+        assert_eq!(terminal_line("a\nb\rc"), "a\\x0Ab\\x0Dc");
+        assert_eq!(terminal_line("x\u{202e}y\u{85}z\u{7f}"), "x\\u{202E}y\\u{85}z\\x7F");
+        assert_eq!(terminal_text("a\tb\nc\x1b"), "a\tb\nc\\x1B");
+        assert_eq!(terminal_line("表1.xls"), "表1.xls");
+    }
 
     #[test]
     fn invalid_bytes_are_escaped_and_the_rest_kept() {

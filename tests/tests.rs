@@ -17,6 +17,7 @@ mod review;
 mod robustness;
 mod rules;
 mod schema;
+mod security;
 mod seed;
 mod variants;
 mod vocab;

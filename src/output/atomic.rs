@@ -1,76 +1,132 @@
-//! The one atomic writer: bytes go to a short temp name in the target's
-//! directory and are renamed into place when complete, so a reader never
-//! sees a half-written file. Temp names are `.declx-<pid>-<n>.tmp`, short
-//! whatever the target's name. A target that exists and is not a regular
-//! file (`/dev/null`, a named pipe) is written directly: renaming over it
-//! would replace the device.
+//! The one atomic writer: bytes go to a temp file in the target's directory
+//! and are renamed into place when complete, so a reader never sees a
+//! half-written file. Temp files are created exclusively (`O_EXCL`, never
+//! through a link) under a random name `.declx-XXXXXX.tmp`, and removed
+//! whatever happens (their handle deletes them when dropped).
+//!
+//! Two kinds of target. A name declx picks itself inside `--out` or
+//! `--review` (`Own`) is only ever replaced by a rename: an existing link
+//! there is replaced, never written through, and anything else that is not
+//! a regular file (a pipe, a device, a directory) is refused. A file the user
+//! named (`Named`: `--jsonl`, `--flat`, `--html`, `--emit-vocab`) that is a
+//! pipe or a device (`/dev/null`) is written directly, as a shell's `>`
+//! would: renaming over it would replace the device.
 
-use std::fs;
-use std::io::{self};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use tempfile::TempPath;
 
-/// A fresh temp name in `dir`, unique in this process and among processes.
-pub fn temp_path(dir: &Path) -> PathBuf {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    dir.join(format!(".declx-{}-{n}.tmp", std::process::id()))
+/// Whose choice a target's name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// A file the user named on the command line.
+    Named,
+    /// A name declx picks inside an output directory.
+    Own,
 }
 
-fn dir_of(target: &Path) -> &Path {
+/// A new empty temp file in `dir`, created exclusively (never through a
+/// link, never an existing file), readable as the umask allows.
+pub fn temp_file(dir: &Path) -> io::Result<(File, TempPath)> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".declx-").suffix(".tmp").rand_bytes(10);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(fs::Permissions::from_mode(0o666));
+    }
+    Ok(b.tempfile_in(dir)?.into_parts())
+}
+
+pub(super) fn dir_of(target: &Path) -> &Path {
     target
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
 }
 
+/// Whether a name declx picks may be replaced: it does not exist, or it is a
+/// regular file or a link (replaced, not followed). A pipe, device, socket or
+/// directory there is refused.
+pub fn check_own(target: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(target) {
+        Ok(m) if m.is_file() || m.file_type().is_symlink() => Ok(()),
+        Ok(m) => Err(io::Error::other(format!(
+            "{} is there; declx replaces only a file or a link it could have written",
+            kind_of(&m)
+        ))),
+        Err(_) => Ok(()),
+    }
+}
+
+fn kind_of(m: &fs::Metadata) -> &'static str {
+    if m.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "not a regular file (a named pipe)";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "not a regular file (a device)";
+        } else if t.is_socket() {
+            return "not a regular file (a socket)";
+        }
+    }
+    "not a regular file"
+}
+
 /// A file being written under a temp name, renamed into place by `commit`.
 #[derive(Debug)]
 pub struct PendingFile {
-    /// Where the bytes go now; the target itself when written directly.
-    pub path: PathBuf,
+    /// The temp file; `None` when the bytes go straight to the target.
+    temp: Option<TempPath>,
     pub target: PathBuf,
 }
 
 impl PendingFile {
-    pub fn new(target: &Path) -> Self {
-        let special = fs::metadata(target).is_ok_and(|m| !m.is_file());
-        let path = if special {
-            target.to_path_buf()
-        } else {
-            temp_path(dir_of(target))
-        };
-        PendingFile {
-            path,
+    /// The pending file and the handle to write its bytes to.
+    pub fn create(target: &Path, kind: Naming) -> io::Result<(PendingFile, File)> {
+        match kind {
+            Naming::Own => check_own(target)?,
+            Naming::Named => {
+                if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+                    let file = fs::OpenOptions::new().write(true).open(target)?;
+                    let pending = PendingFile {
+                        temp: None,
+                        target: target.to_path_buf(),
+                    };
+                    return Ok((pending, file));
+                }
+            }
+        }
+        let (file, temp) = temp_file(dir_of(target))?;
+        let pending = PendingFile {
+            temp: Some(temp),
             target: target.to_path_buf(),
-        }
+        };
+        Ok((pending, file))
     }
 
-    /// Whether the bytes go straight to the target (a device or a pipe).
-    pub fn is_direct(&self) -> bool {
-        self.path == self.target
-    }
-
+    /// Renames the temp file into place (over a link, never through it).
     pub fn commit(self) -> io::Result<()> {
-        if self.is_direct() {
-            return Ok(());
-        }
-        fs::rename(&self.path, &self.target).inspect_err(|_| {
-            let _ = fs::remove_file(&self.path);
-        })
+        let Some(temp) = self.temp else { return Ok(()) };
+        check_own(&self.target)?;
+        temp.persist(&self.target).map_err(|e| e.error)
     }
 
     /// Removes the temp file of a write that failed or was interrupted.
     pub fn abandon(self) {
-        if !self.is_direct() {
-            let _ = fs::remove_file(&self.path);
-        }
+        drop(self);
     }
 }
 
 /// Flushes every written file of the directory's file system to disk in one
 /// call (Linux `syncfs`); elsewhere each file is synced on its own.
-pub(super) fn sync_files(dir: &Path, files: &[PathBuf]) -> io::Result<()> {
+pub(super) fn sync_files<P: AsRef<Path>>(dir: &Path, files: &[P]) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
@@ -97,15 +153,20 @@ pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes a whole small file atomically: all of `bytes` or, on failure,
-/// nothing (and no temp file left).
+/// Writes a whole small file the user named atomically: all of `bytes` or,
+/// on failure, nothing (and no temp file left).
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> io::Result<()> {
-    let pending = PendingFile::new(target);
-    match fs::write(&pending.path, bytes) {
-        Ok(()) => pending.commit(),
-        Err(e) => {
-            pending.abandon();
-            Err(e)
-        }
-    }
+    write_with(target, bytes, Naming::Named)
+}
+
+/// `write_atomic` for a name declx picks inside its output directory.
+pub(super) fn write_own(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(target, bytes, Naming::Own)
+}
+
+fn write_with(target: &Path, bytes: &[u8], kind: Naming) -> io::Result<()> {
+    let (pending, mut file) = PendingFile::create(target, kind)?;
+    io::Write::write_all(&mut file, bytes)?;
+    drop(file);
+    pending.commit()
 }

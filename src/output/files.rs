@@ -3,26 +3,57 @@
 //! every file system. The files of a batch are written unsynced, flushed to
 //! disk together, then renamed into place.
 
-use super::atomic::{sync_dir, sync_files, temp_path};
+use super::atomic::{check_own, sync_dir, sync_files, temp_file};
 use super::report::RunReport;
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::Record;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use tempfile::TempPath;
 
 /// The longest record file name, in bytes (file systems allow 255).
 pub const MAX_NAME_BYTES: usize = 200;
 
-/// A file name safe on Windows, macOS and Linux: no reserved characters,
-/// no leading or trailing dots, spaces or underscores, no reserved device name.
+/// Characters that draw nothing or reorder what follows: bidi controls
+/// (a right-to-left override makes `x\u{202e}nosj.exe` show as `xexe.json`),
+/// zero-width and other invisible format characters, fillers.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FFF0}'..='\u{FFF8}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Windows device names: `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`,
+/// `LPT0`–`LPT9` and `COM¹²³`/`LPT¹²³`, in any case, also before an
+/// extension (`NUL.json` is the device) or trailing spaces.
+fn is_reserved(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or_default().trim_end_matches(' ');
+    let upper = base.to_uppercase();
+    let mut chars = upper.chars();
+    let head: String = chars.by_ref().take(3).collect();
+    let tail: Vec<char> = chars.collect();
+    match (head.as_str(), tail.as_slice()) {
+        ("CON" | "PRN" | "AUX" | "NUL", []) => true,
+        ("COM" | "LPT", [c]) => c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'),
+        _ => false,
+    }
+}
+
+/// A file name safe on Windows, macOS and Linux and in sync tools: no
+/// reserved or invisible characters, no leading or trailing dots, spaces or
+/// underscores, no reserved device name (also before a dot), no `~$`
+/// (Office lock files, refused by OneDrive and SharePoint).
 pub fn safe_name(s: &str) -> String {
     let mut out: String = s
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() || c.is_whitespace() => '_',
+            c if c.is_control() || c.is_whitespace() || is_invisible(c) => '_',
             c => c,
         })
         .collect();
@@ -30,11 +61,7 @@ pub fn safe_name(s: &str) -> String {
         out.pop();
     }
     let out = out.trim_start_matches(['.', '_']).to_string();
-    let upper = out.to_ascii_uppercase();
-    let reserved = [
-        "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "LPT1", "LPT2", "LPT3",
-    ];
-    if out.is_empty() || reserved.contains(&upper.as_str()) {
+    if out.is_empty() || is_reserved(&out) || out.starts_with("~$") {
         format!("record_{out}")
     } else {
         out
@@ -97,8 +124,8 @@ pub fn record_name(r: &Record, rel: &str) -> String {
 /// Writes each record to its own file in a directory.
 pub struct FileSink {
     dir: PathBuf,
-    /// This batch's files: temp name and final name.
-    staged: Vec<(PathBuf, PathBuf)>,
+    /// This batch's files: temp file (removed when dropped) and final name.
+    staged: Vec<(TempPath, PathBuf)>,
     /// Names written by this run (lower case: some file systems fold case).
     taken: HashSet<String>,
 }
@@ -130,12 +157,11 @@ impl RecordSink for FileSink {
             );
             n += 1;
         }
-        let tmp = temp_path(&self.dir);
-        if let Err(e) = fs::write(&tmp, bytes) {
-            let _ = fs::remove_file(&tmp);
-            return Err(OutputError::new(&self.dir.join(&name), e));
-        }
-        self.staged.push((tmp, self.dir.join(&name)));
+        let target = self.dir.join(&name);
+        let tmp = temp_file(&self.dir)
+            .and_then(|(mut f, tmp)| f.write_all(bytes).map(|()| tmp))
+            .map_err(|e| OutputError::new(&target, e))?;
+        self.staged.push((tmp, target));
         r.report.file = Some(name);
         Ok(())
     }
@@ -145,13 +171,12 @@ impl RecordSink for FileSink {
         if self.staged.is_empty() {
             return Ok(());
         }
-        let tmps: Vec<PathBuf> = self.staged.iter().map(|(t, _)| t.clone()).collect();
+        let tmps: Vec<&Path> = self.staged.iter().map(|(t, _)| t.as_ref()).collect();
         sync_files(&self.dir, &tmps).map_err(|e| OutputError::new(&self.dir, e))?;
+        // A failed rename drops the rest of the batch: their temps go too.
         for (tmp, target) in std::mem::take(&mut self.staged) {
-            if let Err(e) = fs::rename(&tmp, &target) {
-                let _ = fs::remove_file(&tmp);
-                return Err(OutputError::new(&target, e));
-            }
+            check_own(&target).map_err(|e| OutputError::new(&target, e))?;
+            tmp.persist(&target).map_err(|e| OutputError::new(&target, e.error))?;
         }
         sync_dir(&self.dir).map_err(|e| OutputError::new(&self.dir, e))
     }
@@ -160,19 +185,8 @@ impl RecordSink for FileSink {
         self.flush()
     }
 
-    fn abort(self: Box<Self>, _: &RunReport) {
-        for (tmp, _) in &self.staged {
-            let _ = fs::remove_file(tmp);
-        }
-    }
-}
-
-impl Drop for FileSink {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.staged {
-            let _ = fs::remove_file(tmp);
-        }
-    }
+    /// The staged temps are removed as they are dropped.
+    fn abort(self: Box<Self>, _: &RunReport) {}
 }
 
 #[cfg(test)]
@@ -184,5 +198,12 @@ mod tests {
         assert_eq!(safe_name("广州市/天河区:司法局 2024"), "广州市_天河区_司法局_2024");
         assert_eq!(safe_name("..."), "record_");
         assert_eq!(safe_name("CON"), "record_CON");
+        assert_eq!(safe_name("nul.json"), "record_nul.json");
+        assert_eq!(safe_name("COM¹.x"), "record_COM¹.x");
+        assert_eq!(safe_name("LPT9"), "record_LPT9");
+        assert_eq!(safe_name("CONSOLE.局"), "CONSOLE.局");
+        assert_eq!(safe_name("部门\u{202e}nosj.exe"), "部门_nosj.exe");
+        assert_eq!(safe_name("\u{200b}\u{200b}"), "record_");
+        assert_eq!(safe_name("~$lock"), "record_~$lock");
     }
 }

@@ -5,7 +5,7 @@
 //! the count per department and rule, and is written when the run ends.
 //! Knows nothing of how findings are found (that is `rules`).
 
-use super::atomic::{write_atomic, PendingFile};
+use super::atomic::{write_atomic, Naming, PendingFile};
 use super::report::RunReport;
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::rules::Finding;
@@ -69,9 +69,10 @@ impl FindingsSink {
         let writer = match format {
             FindingsFormat::Xlsx => Writer::Xlsx(Vec::new()),
             FindingsFormat::Csv => {
-                let pending = PendingFile::new(target);
+                let (pending, file) =
+                    PendingFile::create(target, Naming::Named).map_err(|e| OutputError::new(target, e))?;
                 let open = || -> io::Result<csv::Writer<BufWriter<File>>> {
-                    let mut file = BufWriter::new(File::create(&pending.path)?);
+                    let mut file = BufWriter::new(file);
                     file.write_all("\u{feff}".as_bytes())?;
                     let mut w = csv::WriterBuilder::new().from_writer(file);
                     w.write_record(Finding::HEADER)?;

@@ -1,7 +1,7 @@
 //! `--flat`: one row per 三级指标, the table analysts load straight into a
 //! dataframe. The columns are fixed so a stream of forms shares one header.
 
-use super::atomic::PendingFile;
+use super::atomic::{Naming, PendingFile};
 use super::report::RunReport;
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::{ColumnKey, IndicatorNode, Record, Target};
@@ -140,6 +140,41 @@ pub fn rows(r: &Record) -> Vec<FlatRow> {
     out
 }
 
+/// A CSV field a spreadsheet would not run as a formula (OWASP's rule for
+/// CSV injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, which Excel, LibreOffice and Google Sheets
+/// show as text and do not display. A number (`-5`, `+1.5e3`, `-12%`,
+/// `-1,234.50`) is kept as written. JSON outputs keep every text as written.
+pub fn inert(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_number(field) {
+        std::borrow::Cow::Owned(format!("'{field}"))
+    } else {
+        std::borrow::Cow::Borrowed(field)
+    }
+}
+
+/// A plain signed decimal number, with thousands separators, an exponent or
+/// a percent sign: what a spreadsheet reads as a number, never a formula.
+fn is_number(s: &str) -> bool {
+    let s = s.strip_suffix('%').unwrap_or(s);
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let digits = mantissa.chars().filter(char::is_ascii_digit).count();
+    let mantissa_ok = digits > 0
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && mantissa.matches('.').count() <= 1
+        && !mantissa.starts_with(',');
+    let exp_ok = exp.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    mantissa_ok && exp_ok
+}
+
 /// The two shapes of the flat table, chosen by the file's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FlatFormat {
@@ -162,9 +197,9 @@ impl FlatFormat {
 }
 
 impl FlatWriter {
-    /// Writes to `path` in `format`.
-    fn create(path: &Path, format: FlatFormat) -> io::Result<FlatWriter> {
-        let mut file = BufWriter::new(File::create(path)?);
+    /// Writes to `file` in `format`.
+    fn create(file: File, format: FlatFormat) -> io::Result<FlatWriter> {
+        let mut file = BufWriter::new(file);
         match format {
             FlatFormat::Csv => {
                 file.write_all("\u{feff}".as_bytes())?;
@@ -199,7 +234,7 @@ impl FlatWriter {
                         }
                     }
                     fields.push(row.other.clone());
-                    w.write_record(&fields)?;
+                    w.write_record(fields.iter().map(|f| inert(f).into_owned()))?;
                 }
                 FlatWriter::Jsonl(w) => {
                     serde_json::to_writer(&mut *w, &row)?;
@@ -226,11 +261,9 @@ pub struct FlatSink {
 
 impl FlatSink {
     pub fn create(target: &Path, format: FlatFormat) -> Result<FlatSink, OutputError> {
-        let pending = PendingFile::new(target);
-        let writer = FlatWriter::create(&pending.path, format).map_err(|e| {
-            let _ = std::fs::remove_file(&pending.path);
-            OutputError::new(target, e)
-        })?;
+        let err = |e| OutputError::new(target, e);
+        let (pending, file) = PendingFile::create(target, Naming::Named).map_err(err)?;
+        let writer = FlatWriter::create(file, format).map_err(err)?;
         Ok(FlatSink { writer, pending })
     }
 }
@@ -262,5 +295,48 @@ impl RecordSink for FlatSink {
         let FlatSink { writer, pending } = *self;
         drop(writer);
         pending.abandon();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_made_inert_and_numbers_kept() {
+        for f in [
+            "=1+2",
+            "+1+2",
+            "-2+3+cmd|' /C calc'!A0",
+            "@SUM(1)",
+            "\t=1",
+            "\r=1",
+            "-",
+            "+",
+            "=",
+            "-e5",
+            "1e5",
+        ] {
+            let out = inert(f);
+            if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                assert_eq!(out, format!("'{f}"), "{f}");
+            } else {
+                assert_eq!(out, f);
+            }
+        }
+        for n in [
+            "-5",
+            "+1.5e3",
+            "-12%",
+            "-1,234.50",
+            "-0.5",
+            "-.5",
+            "-5E-3",
+            "部门",
+            "",
+            "'=x",
+        ] {
+            assert_eq!(inert(n), n, "{n}");
+        }
     }
 }

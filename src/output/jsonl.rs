@@ -1,9 +1,8 @@
 //! `--jsonl FILE|-`: every record as one line of JSON, in input order.
 
-use super::atomic::PendingFile;
+use super::atomic::{Naming, PendingFile};
 use super::report::RunReport;
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
-use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -25,8 +24,7 @@ impl JsonlSink {
                 target: target.to_path_buf(),
             });
         }
-        let pending = PendingFile::new(target);
-        let file = fs::File::create(&pending.path).map_err(|e| OutputError::new(target, e))?;
+        let (pending, file) = PendingFile::create(target, Naming::Named).map_err(|e| OutputError::new(target, e))?;
         Ok(JsonlSink {
             writer: Box::new(io::BufWriter::new(file)),
             pending: Some(pending),

@@ -13,14 +13,14 @@ mod report;
 mod review;
 #[cfg(feature = "parquet")]
 pub use parquet::ParquetSink;
-pub use review::ReviewSink;
+pub use review::{ReviewSink, SITE_MARKER};
 
 pub use atomic::write_atomic;
 pub use files::{record_name, FileSink};
 pub use findings::{FindingsFormat, FindingsSink};
 pub use flat::{header as flat_header, rows as flat_rows, FlatFormat, FlatRow, FlatSink};
 pub use jsonl::JsonlSink;
-pub use report::{report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedSheet};
+pub use report::{report_name, InputReport, RecordReport, ReportSink, RunReport, SkippedFile, SkippedSheet};
 
 use crate::pathtext::path_text;
 use crate::record::Record;

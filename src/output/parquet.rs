@@ -17,7 +17,7 @@
 //! Batches are buffered and written at the end through the atomic writer,
 //! with fixed writer properties: the same inputs give the same bytes.
 
-use super::atomic::PendingFile;
+use super::atomic::{Naming, PendingFile};
 use super::report::RunReport;
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use arrow_array::RecordBatch;
@@ -210,9 +210,8 @@ impl Table {
         let target = self.path.clone();
         let err = |e: io::Error| OutputError::new(&target, e);
         self.flush().map_err(err)?;
-        let pending = PendingFile::new(&self.path);
+        let (pending, file) = PendingFile::create(&self.path, Naming::Own).map_err(err)?;
         let result = (|| -> io::Result<()> {
-            let file = std::fs::File::create(&pending.path)?;
             let props = WriterProperties::builder()
                 .set_compression(Compression::SNAPPY)
                 .set_created_by(format!("declx {}", env!("CARGO_PKG_VERSION")))

@@ -2,15 +2,25 @@
 //! skipped sheets, or the error that stopped it), as `_report.json` and as a
 //! one-screen summary on stderr.
 
-use super::atomic::{temp_path, PendingFile};
+use super::atomic::{check_own, dir_of, temp_file, Naming, PendingFile};
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::record::{FormKind, Record};
-pub use crate::run::inputs::SkippedFile;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use tempfile::TempPath;
+
+/// A file passed over, with the reason (listed under `skipped`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The error code and text of an input whose files were never committed.
+pub const NOT_WRITTEN: &str = "not_written";
 
 /// The outcome of one input, as listed in `_report.json`.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +38,21 @@ pub struct InputReport {
     /// `--review`: the input's page, for the review sink (never in the report).
     #[serde(skip)]
     pub review: Option<crate::review::ReviewPage>,
+}
+
+impl InputReport {
+    /// The entry without its review page (which can be large).
+    pub fn clone_without_page(&self) -> InputReport {
+        InputReport {
+            path: self.path.clone(),
+            outcome: self.outcome,
+            records: self.records.clone(),
+            skipped_sheets: self.skipped_sheets.clone(),
+            error: self.error.clone(),
+            error_code: self.error_code,
+            review: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +95,9 @@ pub struct RunReport {
     /// Warnings and errors by code, for the summary.
     pub warnings_by_code: BTreeMap<&'static str, usize>,
     pub errors_by_code: BTreeMap<&'static str, usize>,
+    /// Record files in `--out` that earlier runs wrote and this one did not
+    /// (and did not remove): listed so a later `--clean` knows them.
+    pub stale: Vec<String>,
     /// Wall time; kept out of `_report.json` so reruns write the same bytes.
     pub seconds: f64,
 }
@@ -151,28 +179,51 @@ pub fn report_name(shard: Option<(u64, u64)>) -> String {
 }
 
 /// Writes the run report into `--out`: each input's entry is appended to a
-/// temp file as it is made; at the end the report is assembled around them
-/// and renamed into place. The layout is serde_json's pretty one.
+/// temp file once its batch is committed (`flush`); at the end the report is
+/// assembled around them and renamed into place. The layout is serde_json's
+/// pretty one. Entries of a batch that never committed (a write error
+/// stopped the run) are listed as `not_written`, without file names.
 pub struct ReportSink {
     target: PathBuf,
-    entries: Option<(PathBuf, BufWriter<File>)>,
+    entries: Option<(TempPath, BufWriter<File>)>,
     count: usize,
+    /// This batch's entries, until its files are committed.
+    batch: Vec<InputReport>,
 }
 
 impl ReportSink {
     pub fn create(target: &Path) -> Result<ReportSink, OutputError> {
-        let dir = target.parent().unwrap_or(Path::new("."));
-        let tmp = temp_path(dir);
-        let file = File::create(&tmp).map_err(|e| OutputError::new(target, e))?;
+        let err = |e| OutputError::new(target, e);
+        check_own(target).map_err(err)?;
+        let (file, tmp) = temp_file(dir_of(target)).map_err(err)?;
         Ok(ReportSink {
             target: target.to_path_buf(),
             entries: Some((tmp, BufWriter::new(file))),
             count: 0,
+            batch: Vec::new(),
         })
     }
 
     fn err(&self, e: io::Error) -> OutputError {
         OutputError::new(&self.target, e)
+    }
+
+    /// Appends one entry to the entries file.
+    fn append(&mut self, input: &InputReport) -> OutputResult {
+        let bytes = indented(input, 4).map_err(|e| self.err(e))?;
+        let first = self.count == 0;
+        self.count += 1;
+        let Some((_, w)) = self.entries.as_mut() else {
+            return Ok(());
+        };
+        let result = (|| {
+            if !first {
+                w.write_all(b",\n")?;
+            }
+            w.write_all(b"    ")?;
+            w.write_all(&bytes)
+        })();
+        result.map_err(|e| self.err(e))
     }
 
     /// The report file: header and totals, the entries, the skipped files.
@@ -190,8 +241,8 @@ impl ReportSink {
             out.extend(indented(&report.totals, 2)?);
             out.extend_from_slice(b",\n  \"inputs\": ");
             out.extend_from_slice(if self.count == 0 { b"[]" } else { b"[\n" });
-            let pending = PendingFile::new(&self.target);
-            let mut f = BufWriter::new(File::create(&pending.path)?);
+            let (pending, file) = PendingFile::create(&self.target, Naming::Own)?;
+            let mut f = BufWriter::new(file);
             f.write_all(&out)?;
             io::copy(&mut File::open(&entries_path)?, &mut f)?;
             out.clear();
@@ -200,6 +251,10 @@ impl ReportSink {
             }
             out.extend_from_slice(b",\n  \"skipped\": ");
             out.extend(indented(&report.skipped, 2)?);
+            if !report.stale.is_empty() {
+                out.extend_from_slice(b",\n  \"stale\": ");
+                out.extend(indented(&report.stale, 2)?);
+            }
             if report.interrupted {
                 out.extend_from_slice(b",\n  \"interrupted\": true");
             }
@@ -210,9 +265,23 @@ impl ReportSink {
             drop(file);
             pending.commit()
         })();
-        let _ = std::fs::remove_file(&entries_path);
+        drop(entries_path);
         result.map_err(|e| self.err(e))
     }
+}
+
+/// An input whose batch never committed: its records were not written.
+fn not_written(mut input: InputReport) -> InputReport {
+    input.outcome = "error";
+    input.error_code = Some(NOT_WRITTEN);
+    input.error = Some(format!(
+        "{}: not written: the run stopped at a write error before this input's files were committed",
+        input.path
+    ));
+    for r in &mut input.records {
+        r.file = None;
+    }
+    input
 }
 
 /// A value pretty-printed as serde_json would inside an object nested
@@ -237,36 +306,38 @@ impl RecordSink for ReportSink {
     }
 
     fn input(&mut self, input: &InputReport) -> OutputResult {
-        let bytes = indented(input, 4).map_err(|e| self.err(e))?;
-        let first = self.count == 0;
-        self.count += 1;
-        let Some((_, w)) = self.entries.as_mut() else {
-            return Ok(());
-        };
-        let result = (|| {
-            if !first {
-                w.write_all(b",\n")?;
-            }
-            w.write_all(b"    ")?;
-            w.write_all(&bytes)
-        })();
-        result.map_err(|e| self.err(e))
+        self.batch.push(input.clone_without_page());
+        Ok(())
+    }
+
+    /// The batch's files are committed: its entries go to the report.
+    fn flush(&mut self) -> OutputResult {
+        for input in std::mem::take(&mut self.batch) {
+            self.append(&input)?;
+        }
+        Ok(())
     }
 
     fn finish(mut self: Box<Self>, report: &RunReport) -> OutputResult {
+        self.flush()?;
         self.write_report(report)
     }
 
-    /// The report of what finished is still written.
+    /// The report of what finished is still written; the inputs of a batch
+    /// that never committed are listed as not written.
     fn abort(mut self: Box<Self>, report: &RunReport) {
-        let _ = self.write_report(report);
-    }
-}
-
-impl Drop for ReportSink {
-    fn drop(&mut self) {
-        if let Some((path, _)) = self.entries.take() {
-            let _ = std::fs::remove_file(path);
+        let mut report = report.clone();
+        for input in std::mem::take(&mut self.batch) {
+            let was_ok = input.error_code.is_none();
+            let input = not_written(input);
+            report.totals.records -= input.records.len();
+            if was_ok {
+                report.totals.ok -= 1;
+                report.totals.failed += 1;
+            }
+            *report.errors_by_code.entry(NOT_WRITTEN).or_insert(0) += 1;
+            let _ = self.append(&input);
         }
+        let _ = self.write_report(&report);
     }
 }

@@ -3,12 +3,17 @@
 //! input's report arrives; `DIR/index.html`, one row per input, is written
 //! at the end. Every file goes through the atomic writer.
 
-use super::atomic::write_atomic;
+use super::atomic::{check_own, write_own};
 use super::report::{InputReport, RunReport};
 use super::{OutputError, OutputResult, PreparedRecord, RecordSink};
 use crate::review::{render_index, IndexRow};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// The file marking a directory as a review site written by declx; the
+/// input walk passes over a directory holding it, and its `forms/`.
+pub const SITE_MARKER: &str = ".declx-review";
+const SITE_MARKER_TEXT: &str = "A review site written by declx: `declx extract` does not read this directory.\n";
 
 pub struct ReviewSink {
     dir: PathBuf,
@@ -18,6 +23,12 @@ pub struct ReviewSink {
 impl ReviewSink {
     pub fn create(dir: &Path) -> Result<Self, OutputError> {
         std::fs::create_dir_all(dir.join("forms")).map_err(|e| OutputError::new(dir, e))?;
+        let index = dir.join("index.html");
+        check_own(&index).map_err(|e| OutputError::new(&index, e))?;
+        // Marks the site as declx's own, so a later run over a tree holding
+        // it does not read its pages back as forms.
+        let marker = dir.join(SITE_MARKER);
+        write_own(&marker, SITE_MARKER_TEXT.as_bytes()).map_err(|e| OutputError::new(&marker, e))?;
         Ok(ReviewSink {
             dir: dir.to_path_buf(),
             rows: Vec::new(),
@@ -42,7 +53,7 @@ impl RecordSink for ReviewSink {
             Some(p) => {
                 let name = format!("forms/{n:06}.html");
                 let path = self.dir.join(&name);
-                write_atomic(&path, p.html.as_bytes()).map_err(|e| OutputError::new(&path, e))?;
+                write_own(&path, p.html.as_bytes()).map_err(|e| OutputError::new(&path, e))?;
                 Some(name)
             }
             None => None,
@@ -81,7 +92,7 @@ impl RecordSink for ReviewSink {
         let html = render_index(&self.rows, env!("CARGO_PKG_VERSION"))
             .map_err(|e| OutputError::new(&self.dir, std::io::Error::other(e.to_string())))?;
         let path = self.dir.join("index.html");
-        write_atomic(&path, html.as_bytes()).map_err(|e| OutputError::new(&path, e))
+        write_own(&path, html.as_bytes()).map_err(|e| OutputError::new(&path, e))
     }
 
     fn abort(self: Box<Self>, report: &RunReport) {

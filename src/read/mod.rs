@@ -71,40 +71,10 @@ pub trait SheetReader {
 /// its metadata says (`/proc` files and devices report a size of 0).
 pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
     let format = Format::from_path(path).ok_or_else(|| Error::new(path, ErrorKind::UnknownFormat))?;
+    // The bytes are the file's own: a file holding a path is text, never
+    // a pointer to follow (declx reads only the files it is given).
     let bytes = read_regular(path, limits)?;
-    if let Some(target) = link_placeholder(path, format, &bytes) {
-        // A symbolic link saved as a small text file holding its target's
-        // path (git does so where links are off, and so do some archivers):
-        // the form is the target's. Records keep the path given.
-        let target_bytes = read_regular(&target, limits).map_err(|e| Error::new(path, e.into_kind()))?;
-        let mut grids = read_bytes(path, format, &target_bytes, limits)?;
-        for g in &mut grids {
-            g.notes.push(crate::diag::Warning::new(
-                crate::diag::WarningCode::LinkPlaceholder,
-                None,
-                format!(
-                    "the file holds only the path {} (a symbolic link saved as text); that file was read",
-                    String::from_utf8_lossy(bytes.trim_ascii())
-                ),
-            ));
-        }
-        return Ok(grids);
-    }
     read_bytes(path, format, &bytes, limits)
-}
-
-/// The file a workbook-named file points to when its bytes are only a
-/// relative or absolute path to a regular file of the same format (a
-/// symbolic link stored as text). Never followed twice.
-fn link_placeholder(path: &Path, format: Format, bytes: &[u8]) -> Option<std::path::PathBuf> {
-    let binary = matches!(format, Format::Xlsx | Format::Xls | Format::Ods | Format::Docx);
-    let text = std::str::from_utf8(bytes).ok()?.trim();
-    if !binary || text.is_empty() || text.len() > 1024 || text.contains(['\n', '\r', '\0']) {
-        return None;
-    }
-    let target = path.parent().unwrap_or(Path::new(".")).join(text);
-    let same_format = Format::from_path(&target) == Some(format);
-    (same_format && std::fs::metadata(&target).is_ok_and(|m| m.is_file())).then_some(target)
 }
 
 /// A regular file's bytes, at most the size limit.

@@ -5,7 +5,6 @@
 
 use crate::grid::Format;
 use crate::pathtext::{escape_bytes, path_text};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -52,12 +51,7 @@ impl Shard {
     }
 }
 
-/// A file passed over, with the reason.
-#[derive(Debug, Clone, Serialize)]
-pub struct SkippedFile {
-    pub path: String,
-    pub reason: String,
-}
+pub use crate::output::SkippedFile;
 
 /// How to read the inputs.
 #[derive(Debug, Clone, Default)]
@@ -68,13 +62,50 @@ pub struct InputOptions {
     pub exclude: Vec<PathBuf>,
 }
 
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Files to read, sorted, each once.
+    pub files: Vec<Input>,
+    /// Files and directories passed over, with the reason.
+    pub skipped: Vec<SkippedFile>,
+    /// Directories (or entries) that could not be read: errors, not skips.
+    pub unreadable: Vec<(PathBuf, io::Error)>,
+    /// Output files of the run met as inputs: (the input as found, the output).
+    pub outputs_met: Vec<(PathBuf, PathBuf)>,
+}
+
 /// Files to read (sorted, each once) and files passed over with the reason.
-/// `stdin_paths` gives the bytes of a `-` argument's path list.
+/// `stdin_paths` gives the bytes of a `-` argument's path list. Directories
+/// that cannot be read are listed as skipped here; [`walk`] tells them apart.
 pub fn collect(
     roots: &[PathBuf],
     stdin_paths: impl FnOnce() -> io::Result<Vec<u8>>,
     opts: &InputOptions,
 ) -> io::Result<(Vec<Input>, Vec<SkippedFile>)> {
+    let mut w = walk(roots, stdin_paths, opts)?;
+    for (p, e) in w.unreadable {
+        w.skipped.push(SkippedFile {
+            path: path_text(&p),
+            reason: format!("directory cannot be read: {e}"),
+        });
+    }
+    for (p, _) in w.outputs_met {
+        w.skipped.push(SkippedFile {
+            path: path_text(&p),
+            reason: "an output of this run".into(),
+        });
+    }
+    Ok((w.files, w.skipped))
+}
+
+/// Walks the roots: the files to read, what was passed over, what could not
+/// be read and the run's own output files met among the inputs.
+pub fn walk(
+    roots: &[PathBuf],
+    stdin_paths: impl FnOnce() -> io::Result<Vec<u8>>,
+    opts: &InputOptions,
+) -> io::Result<Walked> {
     let mut walk = Walk {
         files: Vec::new(),
         ids: HashMap::new(),
@@ -83,9 +114,10 @@ pub fn collect(
         exclude: opts
             .exclude
             .iter()
-            .filter_map(|p| fs::metadata(p).ok())
-            .map(|m| file_id(&m))
+            .filter_map(|p| fs::metadata(p).ok().map(|m| (file_id(&m), p.clone())))
             .collect(),
+        unreadable: Vec::new(),
+        outputs_met: Vec::new(),
     };
     let mut stdin_paths = Some(stdin_paths);
     for root in roots {
@@ -101,12 +133,23 @@ pub fn collect(
             walk.root(root);
         }
     }
-    let Walk { mut files, skipped, .. } = walk;
+    let Walk {
+        mut files,
+        skipped,
+        unreadable,
+        outputs_met,
+        ..
+    } = walk;
     files.sort();
     // Each file once, however it was named (`in` and `./in`, a link).
     let mut seen = HashSet::new();
     files.retain(|f| seen.insert(fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
-    Ok((files, skipped))
+    Ok(Walked {
+        files,
+        skipped,
+        unreadable,
+        outputs_met,
+    })
 }
 
 /// The paths of a list on standard input: lines (blank ones skipped, ends
@@ -141,7 +184,9 @@ struct Walk {
     /// or a second way into one tree, is walked once.
     dirs: HashSet<(u64, u64)>,
     /// The run's outputs, by (device, inode).
-    exclude: HashSet<(u64, u64)>,
+    exclude: HashMap<(u64, u64), PathBuf>,
+    unreadable: Vec<(PathBuf, io::Error)>,
+    outputs_met: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Walk {
@@ -172,8 +217,8 @@ impl Walk {
             self.skip(path, "office lock file");
         } else if Format::from_path(path).is_none() {
             self.skip(path, "not a format declx reads");
-        } else if self.exclude.contains(&file_id(meta)) {
-            self.skip(path, "an output of this run");
+        } else if let Some(output) = self.exclude.get(&file_id(meta)) {
+            self.outputs_met.push((path.to_path_buf(), output.clone()));
         } else {
             self.ids.insert(path.to_path_buf(), file_id(meta));
             self.files.push(Input {
@@ -187,25 +232,53 @@ impl Walk {
         if let Ok(m) = fs::metadata(dir) {
             let id = file_id(&m);
             // An output directory inside the input tree is not read back.
-            if self.exclude.contains(&id) || !self.dirs.insert(id) {
+            if self.exclude.contains_key(&id) || !self.dirs.insert(id) {
                 return;
             }
         }
-        let Ok(entries) = fs::read_dir(dir) else {
-            self.skip(dir, "directory cannot be read");
+        // Nor is a review site an earlier run wrote there.
+        let marked = |d: &Path| fs::symlink_metadata(d.join(crate::output::SITE_MARKER)).is_ok_and(|m| m.is_file());
+        let site_pages = dir.file_name().is_some_and(|n| n == "forms") && dir.parent().is_some_and(marked);
+        if marked(dir) || site_pages {
+            self.skip(dir, "a review site written by declx");
             return;
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.unreadable.push((dir.to_path_buf(), e));
+                return;
+            }
         };
-        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        entries.sort();
-        for p in entries {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for e in entries {
+            match e {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => {
+                    self.unreadable.push((dir.to_path_buf(), e));
+                    return;
+                }
+            }
+        }
+        paths.sort();
+        for p in paths {
             let hidden = p.file_name().is_some_and(|n| file_name_bytes(n).starts_with(b"."));
             if hidden {
                 continue;
             }
-            // Links are followed; a dangling one is a file that cannot be read.
-            let Ok(meta) = fs::metadata(&p) else {
-                self.skip(&p, "broken link or unreadable entry");
-                continue;
+            // Links are followed; a dangling one is passed over.
+            let meta = match fs::metadata(&p) {
+                Ok(m) => m,
+                Err(_) if fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) => {
+                    self.skip(&p, "broken link");
+                    continue;
+                }
+                // Gone since the directory was listed.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => {
+                    self.unreadable.push((p, e));
+                    continue;
+                }
             };
             if meta.is_dir() {
                 self.dir(root, &p);

@@ -11,9 +11,9 @@ use super::stop;
 use crate::error::Error;
 use crate::output::{
     report_name, FileSink, FlatSink, InputReport, JsonlSink, OutputError, RecordSink, ReportSink, RunReport,
-    SkippedSheet,
+    SkippedFile, SkippedSheet,
 };
-use crate::pathtext::path_text;
+use crate::pathtext::{path_text, terminal_line};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::HashSet;
 use std::fmt;
@@ -147,8 +147,9 @@ fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
 }
 
 /// The inputs of the run: walked, deduplicated, the run's own outputs
-/// excluded, this shard's share.
-fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError> {
+/// excluded, this shard's share; and the directories that could not be read.
+/// An output file that is also an input is refused before anything is read.
+fn inputs(opts: &Options, report: &mut RunReport) -> Result<(Vec<Input>, Vec<InputReport>), RunError> {
     let mut exclude: Vec<PathBuf> = opts.out.iter().cloned().collect();
     exclude.extend(opts.jsonl.iter().filter(|p| p.as_os_str() != "-").cloned());
     exclude.extend(opts.flat.iter().map(|(p, _)| p.clone()));
@@ -164,16 +165,77 @@ fn inputs(opts: &Options, report: &mut RunReport) -> Result<Vec<Input>, RunError
         io::stdin().read_to_end(&mut bytes)?;
         Ok(bytes)
     };
-    let (mut files, skipped) = inputs::collect(&opts.inputs, stdin, &input_opts).map_err(|e| RunError {
+    let walked = inputs::walk(&opts.inputs, stdin, &input_opts).map_err(|e| RunError {
         what: "cannot read the list of inputs".into(),
         source: e,
     })?;
+    let mut skipped = walked.skipped;
+    let (own, clash): (Vec<_>, Vec<_>) = walked.outputs_met.into_iter().partition(|(p, _)| is_declx_output(p));
+    // A previous run's output found again is passed over; anything else
+    // would be destroyed by this run's write.
+    for (p, _) in own {
+        skipped.push(SkippedFile {
+            path: path_text(&p),
+            reason: "an output of this run".into(),
+        });
+    }
+    if let Some((input, output)) = clash.first() {
+        let flag = if opts.jsonl.as_ref() == Some(output) {
+            "--jsonl"
+        } else if opts.flat.as_ref().is_some_and(|(p, _)| p == output) {
+            "--flat"
+        } else {
+            "an output"
+        };
+        return Err(RunError {
+            what: format!("{flag} {}", path_text(output)),
+            source: io::Error::other(format!(
+                "is also an input ({}); nothing was read or written",
+                path_text(input)
+            )),
+        });
+    }
+    let mut files = walked.files;
     if let Some(shard) = opts.shard {
         files.retain(|f| shard.takes(&f.rel));
     }
     report.totals.skipped_files = skipped.len();
     report.skipped = skipped;
-    Ok(files)
+    let unreadable = walked
+        .unreadable
+        .into_iter()
+        .map(|(path, e)| InputReport {
+            path: path_text(&path),
+            outcome: "error",
+            records: Vec::new(),
+            skipped_sheets: Vec::new(),
+            error: Some(format!("{}: cannot read the directory: {e}", path_text(&path))),
+            error_code: Some("io"),
+            review: None,
+        })
+        .collect();
+    Ok((files, unreadable))
+}
+
+/// Whether a file an output of this run would replace holds only what
+/// declx writes there: nothing, a flat table (its header), or JSON Lines.
+fn is_declx_output(path: &std::path::Path) -> bool {
+    let mut head = [0u8; 32];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| {
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        })
+        .unwrap_or(usize::MAX);
+    n == 0
+        || (n != usize::MAX
+            && (head[..n].starts_with("\u{feff}department,year,form,".as_bytes()) || head[..n].starts_with(b"{\"")))
 }
 
 /// Runs a batch. The caller maps the outcome to an exit code.
@@ -181,9 +243,10 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
     let started = Instant::now();
     stop::install();
     let mut report = RunReport::new();
-    let files = inputs(opts, &mut report)?;
-    let previous = stale::previous_names(opts);
+    let (files, unreadable) = inputs(opts, &mut report)?;
     let mut sinks = sinks(opts)?;
+    let _lock = stale::lock(opts)?;
+    let previous = stale::previous_names(opts);
     let pool = pool(opts.jobs)?;
     let pb = progress(files.len(), opts.quiet);
     let mut written: HashSet<String> = HashSet::new();
@@ -191,6 +254,16 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
     // The workers extract batch k+1 while this thread writes batch k, in
     // input order: writing never leaves the workers idle.
     let result = std::thread::scope(|scope| -> Result<(), OutputError> {
+        // Directories that could not be read fail like files that cannot be.
+        for entry in &unreadable {
+            if let Some(e) = &entry.error {
+                pb.suspend(|| eprintln!("declx: error: {}", terminal_line(e)));
+            }
+            report.add(entry);
+            for s in &mut sinks {
+                s.input(entry)?;
+            }
+        }
         let extract = |chunk| extract_batch(scope, &pool, chunk, opts, &pb);
         let mut chunks = files.chunks(CHUNK);
         let mut running = chunks.next().map(|c| (c, extract(c)));
@@ -202,7 +275,7 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
             for (input, result) in chunk.iter().zip(results) {
                 let Some((result, page)) = result else { continue };
                 if let Err(e) = &result {
-                    pb.suspend(|| eprintln!("declx: error: {e}"));
+                    pb.suspend(|| eprintln!("declx: error: {}", terminal_line(&e.to_string())));
                 }
                 let entry = write_outcome(input, result, page, &mut sinks, &mut written);
                 match entry {
@@ -248,8 +321,11 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
         (Ok(()), Some(why)) => {
             report.interrupted = true;
             for s in &mut sinks {
-                // Record files of the last batch are complete: keep them.
-                let _ = s.flush();
+                // Record files of the last batch are complete: keep them
+                // (a sink after one that failed keeps its batch uncommitted).
+                if s.flush().is_err() {
+                    break;
+                }
             }
             for s in sinks {
                 s.abort(&report);
@@ -262,6 +338,12 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
             })
         }
         (Ok(()), None) => {
+            // Stale files not removed are carried forward in the report, so
+            // a later `--clean` still knows declx wrote them.
+            let stale = stale::stale(opts, &written, previous.as_ref());
+            if !opts.clean {
+                report.stale.clone_from(&stale);
+            }
             let mut sinks = sinks.into_iter();
             for s in sinks.by_ref() {
                 if let Err(e) = s.finish(&report) {
@@ -271,7 +353,8 @@ pub fn run(opts: &Options) -> Result<RunOutcome, RunError> {
                     return Err(e.into());
                 }
             }
-            let (stale, removed) = stale::sweep(opts, &written, previous.as_ref());
+            let removed = stale::sweep(opts, &stale);
+            let stale = stale.len();
             Ok(RunOutcome {
                 report,
                 stopped: None,

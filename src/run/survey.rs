@@ -45,13 +45,22 @@ pub fn survey(opts: &SurveyOptions) -> Result<SurveyOutcome, RunError> {
         null_separated: opts.null_separated,
         exclude: Vec::new(),
     };
-    let (files, _skipped) = inputs::collect(&opts.inputs, stdin, &input_opts).map_err(|e| RunError {
+    let walked = inputs::walk(&opts.inputs, stdin, &input_opts).map_err(|e| RunError {
         what: "cannot read the list of inputs".into(),
         source: e,
     })?;
+    let files = walked.files;
     let pool = runner::pool(opts.jobs)?;
     let pb = runner::progress(files.len(), opts.quiet);
     let mut all = Survey::default();
+    // A directory that cannot be read fails like a file that cannot be.
+    for (dir, e) in &walked.unreadable {
+        all.failed += 1;
+        if !opts.quiet {
+            let line = format!("{}: cannot read the directory: {e}", path_text(dir));
+            eprintln!("declx: error: {}", crate::pathtext::terminal_line(&line));
+        }
+    }
     for chunk in files.chunks(super::batch::CHUNK) {
         let results: Vec<_> = pool.install(|| {
             chunk

@@ -76,9 +76,12 @@ pub fn render_json(labels: &[Label]) -> String {
     s
 }
 
-/// A TOML string: JSON's escapes are TOML's basic-string escapes.
+/// A TOML string: JSON's escapes are TOML's basic-string escapes, and DEL
+/// (which JSON leaves raw but TOML forbids) is escaped too.
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serialises")
+    serde_json::to_string(s)
+        .expect("a string serialises")
+        .replace('\u{7f}', "\\u007F")
 }
 
 /// A starter vocabulary: each label commented out in the table its

@@ -69,7 +69,7 @@ impl Vocabulary {
             .map(|p| {
                 let path = p.as_ref();
                 let name = path.display().to_string();
-                let text = std::fs::read(path).map_err(|e| VocabError {
+                let text = read_bounded(path).map_err(|e| VocabError {
                     file: name.clone(),
                     line: 0,
                     message: format!("cannot read: {e}"),
@@ -125,4 +125,24 @@ impl Vocabulary {
     pub fn user_files(&self) -> usize {
         self.user_files
     }
+}
+
+/// The largest vocabulary file read (the built-in one is a few KiB).
+const MAX_VOCAB_BYTES: u64 = 64 << 20;
+
+/// A vocabulary file's bytes, at most `MAX_VOCAB_BYTES`: `/dev/zero` or an
+/// endless pipe is refused at the bound instead of filling memory.
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_VOCAB_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_VOCAB_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB (a vocabulary is a small text file)",
+            MAX_VOCAB_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
 }
