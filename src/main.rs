@@ -159,6 +159,12 @@ struct LimitArgs {
     /// Longest cell text kept, in KiB (longer text is cut, with a warning).
     #[arg(long, default_value_t = 1024)]
     max_cell_kb: usize,
+    /// Largest web page (.htm, .html), in MiB (its tree takes about 25 times its size).
+    #[arg(long, default_value_t = 32)]
+    max_page_mb: u64,
+    /// Seconds one file may take before it fails alone with an error (0: no limit).
+    #[arg(long, default_value_t = 60)]
+    max_seconds: u64,
 }
 
 impl LimitArgs {
@@ -170,6 +176,8 @@ impl LimitArgs {
             max_unzipped_bytes: self.max_unzipped_mb << 20,
             max_cell_bytes: self.max_cell_kb << 10,
             max_rows: self.max_rows,
+            max_page_bytes: self.max_page_mb.saturating_mul(1 << 20),
+            max_seconds: self.max_seconds,
         }
     }
 }
