@@ -100,6 +100,7 @@ pub fn check_now() -> Result<(), ErrorKind> {
 }
 
 /// Whether an error is the one a stopped run gives its files in progress.
+#[cfg_attr(not(feature = "cli"), allow(dead_code))]
 pub fn is_stopped(kind: &ErrorKind) -> bool {
     matches!(kind, ErrorKind::Internal(why) if why == STOPPED)
 }
