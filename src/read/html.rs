@@ -95,16 +95,17 @@ fn parse(text: &str) -> Result<Html, ErrorKind> {
 /// page declaring gb2312 or gbk is decoded by the WHATWG GBK decoder, which
 /// reads GB18030's four-byte characters too, as browsers do.
 fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str, bool) {
-    let encoding = Encoding::for_bom(bytes)
+    let encoding = match Encoding::for_bom(bytes)
         .map(|(e, _)| e)
         .or_else(|| declared(&bytes[..bytes.len().min(1024)]))
-        .unwrap_or_else(|| {
-            if std::str::from_utf8(bytes).is_ok() {
-                UTF_8
-            } else {
-                GB18030
-            }
-        });
+    {
+        Some(e) => e,
+        None => match std::str::from_utf8(bytes) {
+            // What UTF-8's decoder would give, without validating twice.
+            Ok(text) => return (Cow::Borrowed(text), UTF_8.name(), false),
+            Err(_) => GB18030,
+        },
+    };
     // A page may declare UTF-16 in a meta tag it could not have been parsed
     // by: browsers then read it as UTF-8.
     let encoding = if encoding.output_encoding() != encoding {
@@ -144,44 +145,41 @@ fn declared(head: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
-fn is_element(e: &scraper::node::Element, names: &[&str]) -> bool {
-    names.iter().any(|n| e.name().eq_ignore_ascii_case(n))
+/// What an element is to the text: never content (head, script, style,
+/// noscript, template, nav, select, button), a block that starts a new line
+/// of text, a table, a line break, a table cell, or inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Skipped,
+    Block,
+    Table,
+    Br,
+    Cell,
+    Inline,
 }
 
-/// Elements whose text is never page content.
-const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "nav", "select", "button",
-];
-/// Elements that start a new line of text.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "center",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "address",
-    "hr",
-    "tr",
-    "caption",
-];
+fn kind(e: &scraper::node::Element) -> Kind {
+    let name = e.name();
+    // html5ever gives HTML names in lower case; anything else is matched
+    // as HTML matches tag names, ignoring ASCII case.
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return kind_of(&name.to_ascii_lowercase());
+    }
+    kind_of(name)
+}
+
+fn kind_of(name: &str) -> Kind {
+    match name {
+        "head" | "script" | "style" | "noscript" | "template" | "nav" | "select" | "button" => Kind::Skipped,
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "center" | "section"
+        | "article" | "header" | "footer" | "aside" | "form" | "dl" | "dt" | "dd" | "blockquote" | "pre"
+        | "address" | "hr" | "tr" | "caption" => Kind::Block,
+        "table" => Kind::Table,
+        "br" => Kind::Br,
+        "td" | "th" => Kind::Cell,
+        _ => Kind::Inline,
+    }
+}
 
 /// The walk over the page: text outside tables gathered into blocks, each
 /// top-level table made a grid with the blocks just above it.
@@ -213,20 +211,23 @@ impl Walk<'_> {
             match edge {
                 Edge::Open(node) if skip.is_none() => match node.value() {
                     Node::Text(t) => self.line.push_str(t),
-                    Node::Element(e) if is_element(e, SKIPPED) => skip = Some(node.id()),
-                    Node::Element(e) if e.name().eq_ignore_ascii_case("table") => {
-                        skip = Some(node.id());
-                        self.flush();
-                        let Some(table) = ElementRef::wrap(node) else {
-                            continue;
-                        };
-                        self.tables += 1;
-                        let above = std::mem::take(&mut self.pending);
-                        if let Some(g) = table_grid(table, &above, self.tables, self.limits)? {
-                            self.grids.push(g);
+                    Node::Element(e) => match kind(e) {
+                        Kind::Skipped => skip = Some(node.id()),
+                        Kind::Table => {
+                            skip = Some(node.id());
+                            self.flush();
+                            let Some(table) = ElementRef::wrap(node) else {
+                                continue;
+                            };
+                            self.tables += 1;
+                            let above = std::mem::take(&mut self.pending);
+                            if let Some(g) = table_grid(table, &above, self.tables, self.limits)? {
+                                self.grids.push(g);
+                            }
                         }
-                    }
-                    Node::Element(e) if e.name().eq_ignore_ascii_case("br") || is_element(e, BLOCKS) => self.flush(),
+                        Kind::Br | Kind::Block => self.flush(),
+                        Kind::Cell | Kind::Inline => {}
+                    },
                     _ => {}
                 },
                 Edge::Open(_) => {}
@@ -238,7 +239,7 @@ impl Walk<'_> {
                         continue;
                     }
                     if let Node::Element(e) = node.value() {
-                        if is_element(e, BLOCKS) && !e.name().eq_ignore_ascii_case("br") {
+                        if kind(e) == Kind::Block {
                             self.flush();
                         }
                     }
@@ -253,6 +254,17 @@ impl Walk<'_> {
 /// one space; `&nbsp;` is a space that is kept; lines trimmed.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    collapse_into(s, &mut out);
+    out.trim().to_string()
+}
+
+/// `collapse` without the trim, appended to `out` (empty on entry).
+fn collapse_into(s: &str, out: &mut String) {
+    // Most cells hold no blank to collapse: copied whole.
+    if !s.bytes().any(|b| b.is_ascii_whitespace()) && !s.contains('\u{a0}') {
+        out.push_str(s);
+        return;
+    }
     let mut space = false;
     for c in s.chars() {
         if c.is_ascii_whitespace() {
@@ -265,22 +277,26 @@ fn collapse(s: &str) -> String {
         space = false;
         out.push(if c == '\u{a0}' { ' ' } else { c });
     }
-    out.trim().to_string()
 }
 
 /// A cell's text: its lines (`<br>` and block elements break lines),
 /// whitespace collapsed in each; a nested table's rows are lines of it.
 fn cell_text(cell: ElementRef<'_>) -> Result<String, ErrorKind> {
-    let mut lines = vec![String::new()];
+    // Each line is collapsed as it ends, into one output: no line is kept.
+    let mut text = String::new();
+    let mut line = String::new();
+    let mut scratch = String::new();
     let mut skip: Option<ego_tree::NodeId> = None;
     for edge in cell.traverse().skip(1) {
         super::budget::check()?;
         match edge {
             Edge::Open(node) if skip.is_none() => match node.value() {
-                Node::Text(t) => lines.last_mut().expect("one line").push_str(t),
-                Node::Element(e) if is_element(e, SKIPPED) => skip = Some(node.id()),
-                Node::Element(e) if e.name().eq_ignore_ascii_case("br") => lines.push(String::new()),
-                Node::Element(e) if is_element(e, BLOCKS) || is_element(e, &["table"]) => lines.push(String::new()),
+                Node::Text(t) => line.push_str(t),
+                Node::Element(e) => match kind(e) {
+                    Kind::Skipped => skip = Some(node.id()),
+                    Kind::Br | Kind::Block | Kind::Table => end_line(&mut line, &mut scratch, &mut text),
+                    Kind::Cell | Kind::Inline => {}
+                },
                 _ => {}
             },
             Edge::Open(_) => {}
@@ -295,18 +311,16 @@ fn cell_text(cell: ElementRef<'_>) -> Result<String, ErrorKind> {
                     break;
                 }
                 if let Node::Element(e) = node.value() {
-                    if e.name().eq_ignore_ascii_case("br") {
-                    } else if is_element(e, BLOCKS) || is_element(e, &["table"]) {
-                        lines.push(String::new());
-                    } else if is_element(e, &["td", "th"]) {
-                        lines.last_mut().expect("one line").push(' ');
+                    match kind(e) {
+                        Kind::Block | Kind::Table => end_line(&mut line, &mut scratch, &mut text),
+                        Kind::Cell => line.push(' '),
+                        _ => {}
                     }
                 }
             }
         }
     }
-    let text: Vec<String> = lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()).collect();
-    let text = text.join("\n");
+    end_line(&mut line, &mut scratch, &mut text);
     if text.is_empty() {
         // Excel's "save as web page" keeps a string value in x:str when the
         // shown text is empty.
@@ -315,6 +329,24 @@ fn cell_text(cell: ElementRef<'_>) -> Result<String, ErrorKind> {
         }
     }
     Ok(text)
+}
+
+/// Ends a line of a cell: collapsed as `collapse` does and, when anything
+/// is left, added to `text` on a line of its own.
+fn end_line(line: &mut String, scratch: &mut String, text: &mut String) {
+    if line.is_empty() {
+        return;
+    }
+    scratch.clear();
+    collapse_into(line, scratch);
+    let t = scratch.trim();
+    if !t.is_empty() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(t);
+    }
+    line.clear();
 }
 
 /// The rows of a table: its own `<tr>`s (directly, or in thead / tbody /
