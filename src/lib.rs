@@ -49,6 +49,7 @@ pub use inspect::render as inspect;
 pub use output::{flat_header, flat_rows, to_line, write_atomic, FindingsFormat, FlatFormat, FlatRow, RunReport};
 pub use pathtext::{path_text, terminal_line, terminal_text};
 pub use pipeline::{extract_bytes, extract_file, FileOutcome};
+pub use read::budget::Budget;
 pub use read::{read_bytes, read_file, Limits};
 pub use record::{schema, FormKind, Record};
 pub use review::{page as review_page, ReviewPage};

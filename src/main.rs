@@ -193,6 +193,12 @@ struct LimitArgs {
     /// Longest cell text kept, in KiB (longer text is cut, with a warning).
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..))]
     max_cell_kb: u64,
+    /// Largest web page (.htm, .html), in MiB (its tree takes about 25 times its size).
+    #[arg(long, default_value_t = 32)]
+    max_page_mb: u64,
+    /// Seconds one file may take before it fails alone with an error (0: no limit).
+    #[arg(long, default_value_t = 60)]
+    max_seconds: u64,
 }
 
 impl LimitArgs {
@@ -208,6 +214,8 @@ impl LimitArgs {
             max_unzipped_bytes: self.max_unzipped_mb.saturating_mul(1 << 20).min(MOST),
             max_cell_bytes: size(self.max_cell_kb.saturating_mul(1 << 10)),
             max_rows: self.max_rows,
+            max_page_bytes: self.max_page_mb.saturating_mul(1 << 20).min(MOST),
+            max_seconds: self.max_seconds,
         }
     }
 }

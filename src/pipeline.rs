@@ -45,6 +45,8 @@ pub(crate) fn outcome(path: &Path, grids: &[crate::grid::Grid]) -> Result<FileOu
     let mut out = FileOutcome::default();
     let mut first_err: Option<Error> = None;
     for grid in grids {
+        // The file's time budget, between its sheets.
+        read::budget::check_now().map_err(|k| Error::new(path, k))?;
         match form::extract(grid, stem) {
             Ok(records) => out.records.extend(records),
             Err(kind) => {

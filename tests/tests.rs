@@ -8,6 +8,7 @@ mod broken;
 mod cli;
 mod corpus;
 mod fixtures;
+mod hostile;
 mod identity;
 mod page_breaks;
 mod publish;

@@ -5,13 +5,15 @@
 //! with exact decimals, chunk by chunk, and builds Arrow tables. Knows no
 //! form and no output format of its own.
 
-use declx::{Error, InputOptions, Limits, Vocabulary};
+use declx::{Budget, Error, InputOptions, Limits, Vocabulary};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 /// A file passed over: (path, reason).
 type Skipped = (String, String);
@@ -66,14 +68,64 @@ fn lines(outcome: declx::FileOutcome, flat: bool) -> Vec<String> {
     }
 }
 
+/// Runs `job` off the calling thread with the GIL released, looking for
+/// Python signals every 50 ms: on Ctrl-C the files in progress stop at their
+/// next budget check and `KeyboardInterrupt` is raised. Every file runs
+/// under the per-file time limit, as in the CLI (`--max-seconds`).
+fn interruptible<T: Send>(py: Python<'_>, job: impl FnOnce(&Budget) -> T + Send) -> PyResult<T> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let budget = Budget::new(Some(Limits::default().max_seconds), move || {
+        flag.load(Ordering::Relaxed)
+    });
+    let (tx, rx) = mpsc::channel();
+    // Shared with the GIL-free closures below (a Receiver alone is not Sync).
+    let rx = Mutex::new(rx);
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            // As deep as the interpreter's own thread: the readers do not
+            // recurse per element, but the form stage walks trees.
+            .stack_size(8 << 20)
+            .spawn_scoped(scope, || {
+                let _ = tx.send(job(&budget));
+            })
+            .map_err(|e| PyValueError::new_err(format!("cannot start a thread: {e}")))?;
+        loop {
+            let next = || {
+                rx.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .recv_timeout(Duration::from_millis(50))
+            };
+            match py.detach(next) {
+                Ok(out) => return Ok(out),
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(PyValueError::new_err(
+                        "internal error: the extraction thread ended early",
+                    ))
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            if let Err(e) = py.check_signals() {
+                stop.store(true, Ordering::Relaxed);
+                // The files in progress end at their next check.
+                let _ = py.detach(|| rx.lock().unwrap_or_else(|p| p.into_inner()).recv());
+                return Err(e);
+            }
+        }
+    })
+}
+
 fn failed(path: String, e: &Error) -> FileResult {
     (path, None, Some(e.to_string()), Some(e.kind().code().to_string()))
 }
 
 /// The files of the given paths (directories walked, sorted, each once) and
 /// the files passed over with the reason — as `declx extract` reads them.
+/// Paths go back to Python as `str` decoded as `os.fsdecode` does (a name
+/// that is not UTF-8, as `unzip` leaves GBK names, keeps its bytes as
+/// surrogates and reads back as the same file).
 #[pyfunction]
-fn collect(paths: Vec<PathBuf>) -> PyResult<(Vec<String>, Vec<Skipped>)> {
+fn collect(paths: Vec<PathBuf>) -> PyResult<(Vec<PathBuf>, Vec<Skipped>)> {
     let opts = InputOptions {
         null_separated: false,
         exclude: Vec::new(),
@@ -81,7 +133,7 @@ fn collect(paths: Vec<PathBuf>) -> PyResult<(Vec<String>, Vec<Skipped>)> {
     let (files, skipped) = declx::collect_inputs(&paths, || Ok(Vec::new()), &opts)
         .map_err(|e| PyValueError::new_err(format!("cannot read the inputs: {e}")))?;
     Ok((
-        files.iter().map(|f| f.path.to_string_lossy().into_owned()).collect(),
+        files.into_iter().map(|f| f.path).collect(),
         skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect(),
     ))
 }
@@ -92,7 +144,7 @@ fn collect(paths: Vec<PathBuf>) -> PyResult<(Vec<String>, Vec<Skipped>)> {
 #[pyo3(signature = (files, jobs=None, vocab=None, flat=false))]
 fn extract_chunk(
     py: Python<'_>,
-    files: Vec<String>,
+    files: Vec<PathBuf>,
     jobs: Option<usize>,
     vocab: Option<Vec<PathBuf>>,
     flat: bool,
@@ -100,29 +152,27 @@ fn extract_chunk(
     let vocab = vocabulary(vocab)?;
     let pool = pool(jobs)?;
     let limits = Limits::default();
-    Ok(py.detach(|| {
+    interruptible(py, |budget| {
         pool.install(|| {
             files
                 .par_iter()
-                .map(|f| {
-                    let path = Path::new(f);
+                .map(|path| {
+                    let f = declx::path_text(path);
                     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        vocab.scope(|| declx::extract_file(path, &limits))
+                        budget.scope(|| vocab.scope(|| declx::extract_file(path, &limits)))
                     }));
                     match r {
-                        Ok(Ok(o)) => (f.clone(), Some(lines(o, flat)), None, None),
-                        Ok(Err(e)) => failed(f.clone(), &e),
-                        Err(_) => (
-                            f.clone(),
-                            None,
-                            Some(format!("{f}: internal error: panic")),
-                            Some("internal".into()),
-                        ),
+                        Ok(Ok(o)) => (f, Some(lines(o, flat)), None, None),
+                        Ok(Err(e)) => failed(f, &e),
+                        Err(_) => {
+                            let msg = format!("{f}: internal error: panic");
+                            (f, None, Some(msg), Some("internal".into()))
+                        }
                     }
                 })
                 .collect()
         })
-    }))
+    })
 }
 
 /// One file's bytes (Spark's `binaryFile`, an upload): its records as JSON
@@ -138,7 +188,9 @@ fn extract_bytes(
 ) -> PyResult<FileResult> {
     let vocab = vocabulary(vocab)?;
     let limits = Limits::default();
-    let r = py.detach(|| vocab.scope(|| declx::extract_bytes(Path::new(&name), &data, &limits)));
+    let r = interruptible(py, |budget| {
+        budget.scope(|| vocab.scope(|| declx::extract_bytes(Path::new(&name), &data, &limits)))
+    })?;
     Ok(match r {
         Ok(o) => (name, Some(lines(o, flat)), None, None),
         Err(e) => failed(name, &e),

@@ -1,8 +1,13 @@
 """declx.extract and iter_records give the command line's records, with
 exact decimals, and report or raise per-file errors."""
 
+import json
+import os
 import resource
+import signal
 import subprocess
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,3 +86,64 @@ def test_iter_records_over_2000_forms_keeps_memory_flat(tmp_path):
     # Peak RSS after 300 records and after 2,790: the later may grow only by
     # allocator slack, not by what 2,490 more records would hold (~200 MB).
     assert peak[1] - peak[0] < 40 * 1024, peak
+
+
+SEED = ROOT / "seeds" / "000_be24f91d7f1b64fe.txt"
+
+
+def test_a_file_name_that_is_not_utf8_is_read_as_the_cli_reads_it(tmp_path, declx_bin):
+    # GBK bytes for 测试, as unzip leaves the names of a Chinese archive.
+    name = b"\xb2\xe2\xca\xd4.txt"
+    (tmp_path / os.fsdecode(name)).write_bytes(SEED.read_bytes())
+    records = declx.extract(tmp_path)
+    assert records.report["totals"]["failed"] == 0 and len(records) == 1
+    cli = subprocess.run([declx_bin, "extract", str(tmp_path), "--jsonl", "-", "-q"], capture_output=True, check=True)
+    assert records[0]["source"]["path"] == json.loads(cli.stdout)["source"]["path"]
+    # A bytes path names the same directory.
+    assert len(declx.extract(os.fsencode(str(tmp_path)))) == 1
+
+
+DEEP = b"<div>" * 30_000 + b"<table><tr><td>x</td></tr></table>"
+
+
+def test_a_deeply_nested_page_fails_alone_and_the_interpreter_lives(tmp_path):
+    # 3,000 nested <div>s overflowed a worker's stack: SIGSEGV in iter_records and extract_bytes.
+    code = f"""
+import declx, sys
+r = declx.extract({str(tmp_path)!r})
+print(r.report["totals"]["ok"], r.report["totals"]["failed"])
+try:
+    declx.extract_bytes("x.html", b"<div>" * 30_000 + b"<table><tr><td>x</td></tr></table>")
+except declx.ExtractError as e:
+    print("error", e.code)
+"""
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "z.html").write_bytes(DEEP)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1", "1", "error", "no_form"]
+
+
+def test_ctrl_c_interrupts_a_file_that_takes_long(tmp_path):
+    # Python's Ctrl-C waited for the whole chunk; a slow file held it for as long as it took.
+    (tmp_path / "slow.html").write_bytes(b"<div>" * 150_000 + b"<table><tr><td>x</td></tr></table>")
+    code = f"""
+import declx, time
+t = time.monotonic()
+try:
+    declx.extract({str(tmp_path)!r})
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", round(time.monotonic() - t))
+"""
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=120)
+    assert out.split()[0] == "interrupted", out
+    assert int(out.split()[1]) < 30, out
+
+
+def test_extract_bytes_wants_bytes():
+    with pytest.raises(TypeError):
+        declx.extract_bytes("a.txt", 5)

@@ -10,13 +10,14 @@
 
 use super::ods::push_entity;
 use super::sink::CellSink;
-use super::zip::{attr, check_zip, read_entry};
+use super::zip::{attr, check_zip, read_entry_checked};
 use super::Limits;
 use crate::diag::{Warning, WarningCode};
 use crate::error::{Error, ErrorKind};
 use crate::grid::{CellRef, Format, Grid, Span};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
+use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -45,7 +46,8 @@ fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> 
     check_zip(bytes, limits).map_err(err)?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| err(ErrorKind::Document(format!("damaged or truncated zip: {e}"))))?;
-    let xml = read_entry(&mut zip, "word/document.xml", limits.max_unzipped_bytes)
+    let xml = read_entry_checked(&mut zip, "word/document.xml", limits.max_unzipped_bytes)
+        .map_err(|why| err(ErrorKind::Document(format!("damaged zip: {why}"))))?
         .ok_or_else(|| err(ErrorKind::Document("no word/document.xml (not a Word document)".into())))?;
     let xml = String::from_utf8(xml).map_err(|_| err(ErrorKind::Document("word/document.xml is not UTF-8".into())))?;
     let grids = Walk::new(limits).run(&xml).map_err(err)?;
@@ -67,7 +69,9 @@ struct Table<'l> {
     sink: CellSink<'l>,
     spans: Vec<Span>,
     notes: Vec<Warning>,
-    open: Vec<Open>,
+    /// Open vertical merges by first column (disjoint: a cell closes every
+    /// merge over its columns before it opens one).
+    open: BTreeMap<u32, Open>,
     row: u32,
     col: u32,
     any_row: bool,
@@ -128,6 +132,7 @@ impl<'l> Walk<'l> {
     fn run(mut self, xml: &str) -> Result<Vec<Grid>, ErrorKind> {
         let mut reader = Reader::from_str(xml);
         loop {
+            super::budget::check()?;
             match reader.read_event() {
                 Ok(Event::Start(e)) => self.start(&e, false)?,
                 Ok(Event::Empty(e)) => self.start(&e, true)?,
@@ -188,7 +193,8 @@ impl<'l> Walk<'l> {
             "gridBefore" if self.depth == 1 && self.cell.is_none() => {
                 let n = val(e).unwrap_or(0).min(MAX_GRID_SPAN);
                 if let Some(t) = &mut self.table {
-                    t.col += n;
+                    t.col = t.col.saturating_add(n);
+                    past_columns(t)?;
                 }
             }
             "tc" if !empty && self.depth == 1 => {
@@ -260,7 +266,7 @@ impl<'l> Walk<'l> {
             sink: CellSink::new(self.limits),
             spans: Vec::new(),
             notes: Vec::new(),
-            open: Vec::new(),
+            open: BTreeMap::new(),
             row: 0,
             col: 0,
             any_row: false,
@@ -284,36 +290,54 @@ impl<'l> Walk<'l> {
             ));
             c.span = 1;
         }
-        let (from, to) = (t.col, t.col + c.span - 1);
-        if c.vmerge == Some(false) {
-            // Continues the merge above in this column.
-            if let Some(o) = t.open.iter_mut().find(|o| o.first.col == from) {
-                o.last_row = t.row;
-                t.col += c.span;
-                return Ok(());
-            }
-        }
-        // Any merge open over these columns ends above this cell.
-        close(t, |o| o.first.col <= to && from < o.first.col + o.width);
+        past_columns(t)?;
+        let (from, to) = (t.col, t.col.saturating_add(c.span - 1));
         let text = c
             .text
             .trim_matches(|ch: char| ch == '\n' || ch.is_whitespace() && ch != '\t');
+        if c.vmerge == Some(false) {
+            // Continues the merge above in this column.
+            if let Some(o) = t.open.get_mut(&from) {
+                if text.trim().is_empty() {
+                    o.last_row = t.row;
+                    t.col = t.col.saturating_add(c.span);
+                    return Ok(());
+                }
+                // Word shows only the merge's first cell: text here would be
+                // lost, so the merge ends above and this is a cell of its own.
+                t.notes.push(Warning::new(
+                    WarningCode::SpanClamped,
+                    Some(at),
+                    "a w:vMerge continuation cell holds text: the merge above ends there and the cell is read on its own".into(),
+                ));
+            }
+        }
+        // Any merge open over these columns ends above this cell.
+        close_over(t, from, to);
         if !text.is_empty() {
             t.sink.push(t.row, t.col, text)?;
         }
         if c.vmerge == Some(true) {
-            t.open.push(Open {
-                first: at,
-                width: c.span,
-                last_row: t.row,
-            });
+            t.open.insert(
+                from,
+                Open {
+                    first: at,
+                    width: c.span,
+                    last_row: t.row,
+                },
+            );
         } else if c.span > 1 {
             t.spans.push(Span {
                 first: at,
                 last: CellRef::new(t.row, to),
             });
         }
-        t.col += c.span;
+        t.col = t.col.saturating_add(c.span);
+        // Checked as they come: a document of many merges is refused early.
+        if t.spans.len() > self.limits.max_spans {
+            let max = self.limits.max_spans as u64;
+            return Err(ErrorKind::limit("merged regions", max + 1, max, Some("--max-spans")));
+        }
         Ok(())
     }
 
@@ -321,7 +345,8 @@ impl<'l> Walk<'l> {
         let Some(mut t) = self.table.take() else {
             return Ok(());
         };
-        close(&mut t, |_| true);
+        let all = std::mem::take(&mut t.open);
+        push_closed(&mut t.spans, all.into_values());
         let n = self.grids.len() + 1;
         let mut grid = t.sink.finish_sheet(t.spans, Format::Docx, &format!("table {n}"))?;
         grid.notes.extend(t.notes);
@@ -330,14 +355,41 @@ impl<'l> Walk<'l> {
     }
 }
 
-/// Closes the open vertical merges `which` picks into merged regions.
-fn close(t: &mut Table<'_>, which: impl Fn(&Open) -> bool) {
-    let (done, open): (Vec<Open>, Vec<Open>) = std::mem::take(&mut t.open).into_iter().partition(|o| which(o));
-    t.open = open;
+/// The last grid column a cell may start in: Word's grid has at most 63
+/// columns; past this the document is damaged (a run of `w:gridBefore`
+/// would otherwise wrap the column number onto cells already read).
+const MAX_COLUMN: u32 = 16_384;
+
+fn past_columns(t: &Table<'_>) -> Result<(), ErrorKind> {
+    if t.col > MAX_COLUMN {
+        return Err(ErrorKind::Document(format!(
+            "a cell of row {} starts past column {MAX_COLUMN} (damaged w:gridBefore / w:gridSpan)",
+            t.row + 1
+        )));
+    }
+    Ok(())
+}
+
+/// Closes the open vertical merges over columns `from..=to` into merged
+/// regions: the one starting left of `from` when it reaches it, and those
+/// starting in the range.
+fn close_over(t: &mut Table<'_>, from: u32, to: u32) {
+    let mut firsts: Vec<u32> = Vec::new();
+    if let Some((&c, o)) = t.open.range(..from).next_back() {
+        if c.saturating_add(o.width) > from {
+            firsts.push(c);
+        }
+    }
+    firsts.extend(t.open.range(from..=to).map(|(&c, _)| c));
+    let done: Vec<Open> = firsts.iter().filter_map(|c| t.open.remove(c)).collect();
+    push_closed(&mut t.spans, done.into_iter());
+}
+
+fn push_closed(spans: &mut Vec<Span>, done: impl Iterator<Item = Open>) {
     for o in done {
-        let last = CellRef::new(o.last_row, o.first.col + o.width - 1);
+        let last = CellRef::new(o.last_row, o.first.col.saturating_add(o.width - 1));
         if last != o.first {
-            t.spans.push(Span { first: o.first, last });
+            spans.push(Span { first: o.first, last });
         }
     }
 }

@@ -13,9 +13,11 @@ use super::Limits;
 use crate::diag::{Warning, WarningCode};
 use crate::error::{Error, ErrorKind};
 use crate::grid::{CellRef, Format, Grid, Span};
+use ego_tree::iter::Edge;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use scraper::{ElementRef, Html, Node};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// HTML's own limits on spans (the HTML table model clamps to these).
@@ -32,8 +34,16 @@ impl super::SheetReader for HtmlReader {
 }
 
 fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> {
+    if bytes.len() as u64 > limits.max_page_bytes {
+        let (found, max) = (bytes.len() as u64, limits.max_page_bytes);
+        return Err(Error::new(
+            path,
+            ErrorKind::limit("bytes in a web page", found, max, Some("--max-page-mb")),
+        ));
+    }
     let (text, encoding, had_errors) = decode(bytes);
-    let page = Html::parse_document(&text);
+    let page = parse(&text).map_err(|k| Error::new(path, k))?;
+    drop(text);
     let mut walk = Walk {
         limits,
         pending: Vec::new(),
@@ -41,7 +51,7 @@ fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> 
         grids: Vec::new(),
         tables: 0,
     };
-    walk.node(page.tree.root()).map_err(|k| Error::new(path, k))?;
+    walk.run(page.tree.root()).map_err(|k| Error::new(path, k))?;
     if walk.tables == 0 {
         return Err(Error::new(path, ErrorKind::NoTable));
     }
@@ -58,22 +68,44 @@ fn read(path: &Path, bytes: &[u8], limits: &Limits) -> Result<Vec<Grid>, Error> 
     Ok(walk.grids)
 }
 
+/// The page's HTML5 tree, parsed in pieces so that the file's time budget
+/// is looked at between them (html5ever is quadratic on deep nesting).
+fn parse(text: &str) -> Result<Html, ErrorKind> {
+    use html5ever::tendril::TendrilSink;
+    // Small: within a piece the parse of a deep page cannot be stopped.
+    const PIECE: usize = 8 << 10;
+    let mut parser =
+        html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), Default::default());
+    let mut rest = text;
+    while !rest.is_empty() {
+        super::budget::check_now()?;
+        let mut cut = rest.len().min(PIECE);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        parser.process(rest[..cut].into());
+        rest = &rest[cut..];
+    }
+    Ok(parser.finish())
+}
+
 /// The page's text and the encoding it was decoded with: a BOM, else the
 /// encoding the page declares in its first 1024 bytes, else UTF-8 when the
 /// bytes are valid UTF-8, else GB18030 (a superset of GBK and GB2312). A
 /// page declaring gb2312 or gbk is decoded by the WHATWG GBK decoder, which
 /// reads GB18030's four-byte characters too, as browsers do.
 fn decode(bytes: &[u8]) -> (Cow<'_, str>, &'static str, bool) {
-    let encoding = Encoding::for_bom(bytes)
+    let encoding = match Encoding::for_bom(bytes)
         .map(|(e, _)| e)
         .or_else(|| declared(&bytes[..bytes.len().min(1024)]))
-        .unwrap_or_else(|| {
-            if std::str::from_utf8(bytes).is_ok() {
-                UTF_8
-            } else {
-                GB18030
-            }
-        });
+    {
+        Some(e) => e,
+        None => match std::str::from_utf8(bytes) {
+            // What UTF-8's decoder would give, without validating twice.
+            Ok(text) => return (Cow::Borrowed(text), UTF_8.name(), false),
+            Err(_) => GB18030,
+        },
+    };
     // A page may declare UTF-16 in a meta tag it could not have been parsed
     // by: browsers then read it as UTF-8.
     let encoding = if encoding.output_encoding() != encoding {
@@ -113,44 +145,41 @@ fn declared(head: &[u8]) -> Option<&'static Encoding> {
     None
 }
 
-fn is_element(e: &scraper::node::Element, names: &[&str]) -> bool {
-    names.iter().any(|n| e.name().eq_ignore_ascii_case(n))
+/// What an element is to the text: never content (head, script, style,
+/// noscript, template, nav, select, button), a block that starts a new line
+/// of text, a table, a line break, a table cell, or inline.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Skipped,
+    Block,
+    Table,
+    Br,
+    Cell,
+    Inline,
 }
 
-/// Elements whose text is never page content.
-const SKIPPED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "nav", "select", "button",
-];
-/// Elements that start a new line of text.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "center",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "dl",
-    "dt",
-    "dd",
-    "blockquote",
-    "pre",
-    "address",
-    "hr",
-    "tr",
-    "caption",
-];
+fn kind(e: &scraper::node::Element) -> Kind {
+    let name = e.name();
+    // html5ever gives HTML names in lower case; anything else is matched
+    // as HTML matches tag names, ignoring ASCII case.
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return kind_of(&name.to_ascii_lowercase());
+    }
+    kind_of(name)
+}
+
+fn kind_of(name: &str) -> Kind {
+    match name {
+        "head" | "script" | "style" | "noscript" | "template" | "nav" | "select" | "button" => Kind::Skipped,
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "center" | "section"
+        | "article" | "header" | "footer" | "aside" | "form" | "dl" | "dt" | "dd" | "blockquote" | "pre"
+        | "address" | "hr" | "tr" | "caption" => Kind::Block,
+        "table" => Kind::Table,
+        "br" => Kind::Br,
+        "td" | "th" => Kind::Cell,
+        _ => Kind::Inline,
+    }
+}
 
 /// The walk over the page: text outside tables gathered into blocks, each
 /// top-level table made a grid with the blocks just above it.
@@ -172,37 +201,48 @@ impl Walk<'_> {
         self.line.clear();
     }
 
-    fn node(&mut self, node: ego_tree::NodeRef<'_, Node>) -> Result<(), ErrorKind> {
-        match node.value() {
-            Node::Text(t) => self.line.push_str(t),
-            Node::Element(e) if is_element(e, SKIPPED) => {}
-            Node::Element(e) if e.name().eq_ignore_ascii_case("table") => {
-                self.flush();
-                let Some(table) = ElementRef::wrap(node) else {
-                    return Ok(());
-                };
-                self.tables += 1;
-                let above = std::mem::take(&mut self.pending);
-                if let Some(g) = table_grid(table, &above, self.tables, self.limits)? {
-                    self.grids.push(g);
-                }
-            }
-            Node::Element(e) if e.name().eq_ignore_ascii_case("br") => self.flush(),
-            Node::Element(e) => {
-                let block = is_element(e, BLOCKS);
-                if block {
-                    self.flush();
-                }
-                for child in node.children() {
-                    self.node(child)?;
-                }
-                if block {
-                    self.flush();
-                }
-            }
-            _ => {
-                for child in node.children() {
-                    self.node(child)?;
+    /// The whole page in document order, without recursion (a page may nest
+    /// elements thousands deep): a table, a skipped element, is passed over
+    /// whole once handled.
+    fn run(&mut self, root: ego_tree::NodeRef<'_, Node>) -> Result<(), ErrorKind> {
+        let mut skip: Option<ego_tree::NodeId> = None;
+        for edge in root.traverse() {
+            super::budget::check()?;
+            match edge {
+                Edge::Open(node) if skip.is_none() => match node.value() {
+                    Node::Text(t) => self.line.push_str(t),
+                    Node::Element(e) => match kind(e) {
+                        Kind::Skipped => skip = Some(node.id()),
+                        Kind::Table => {
+                            skip = Some(node.id());
+                            self.flush();
+                            let Some(table) = ElementRef::wrap(node) else {
+                                continue;
+                            };
+                            self.tables += 1;
+                            let above = std::mem::take(&mut self.pending);
+                            if let Some(g) = table_grid(table, &above, self.tables, self.limits)? {
+                                self.grids.push(g);
+                            }
+                        }
+                        Kind::Br | Kind::Block => self.flush(),
+                        Kind::Cell | Kind::Inline => {}
+                    },
+                    _ => {}
+                },
+                Edge::Open(_) => {}
+                Edge::Close(node) => {
+                    if skip.is_some() {
+                        if skip == Some(node.id()) {
+                            skip = None;
+                        }
+                        continue;
+                    }
+                    if let Node::Element(e) = node.value() {
+                        if kind(e) == Kind::Block {
+                            self.flush();
+                        }
+                    }
                 }
             }
         }
@@ -214,6 +254,17 @@ impl Walk<'_> {
 /// one space; `&nbsp;` is a space that is kept; lines trimmed.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    collapse_into(s, &mut out);
+    out.trim().to_string()
+}
+
+/// `collapse` without the trim, appended to `out` (empty on entry).
+fn collapse_into(s: &str, out: &mut String) {
+    // Most cells hold no blank to collapse: copied whole.
+    if !s.bytes().any(|b| b.is_ascii_whitespace()) && !s.contains('\u{a0}') {
+        out.push_str(s);
+        return;
+    }
     let mut space = false;
     for c in s.chars() {
         if c.is_ascii_whitespace() {
@@ -226,49 +277,76 @@ fn collapse(s: &str) -> String {
         space = false;
         out.push(if c == '\u{a0}' { ' ' } else { c });
     }
-    out.trim().to_string()
 }
 
 /// A cell's text: its lines (`<br>` and block elements break lines),
 /// whitespace collapsed in each; a nested table's rows are lines of it.
-fn cell_text(cell: ElementRef<'_>) -> String {
-    let mut lines = vec![String::new()];
-    fn walk(node: ego_tree::NodeRef<'_, Node>, lines: &mut Vec<String>) {
-        match node.value() {
-            Node::Text(t) => lines.last_mut().expect("one line").push_str(t),
-            Node::Element(e) if is_element(e, SKIPPED) => {}
-            Node::Element(e) if e.name().eq_ignore_ascii_case("br") => lines.push(String::new()),
-            Node::Element(e) => {
-                let block = is_element(e, BLOCKS) || is_element(e, &["table"]);
-                let cell = is_element(e, &["td", "th"]);
-                if block {
-                    lines.push(String::new());
+fn cell_text(cell: ElementRef<'_>) -> Result<String, ErrorKind> {
+    // Each line is collapsed as it ends, into one output: no line is kept.
+    let mut text = String::new();
+    let mut line = String::new();
+    let mut scratch = String::new();
+    let mut skip: Option<ego_tree::NodeId> = None;
+    for edge in cell.traverse().skip(1) {
+        super::budget::check()?;
+        match edge {
+            Edge::Open(node) if skip.is_none() => match node.value() {
+                Node::Text(t) => line.push_str(t),
+                Node::Element(e) => match kind(e) {
+                    Kind::Skipped => skip = Some(node.id()),
+                    Kind::Br | Kind::Block | Kind::Table => end_line(&mut line, &mut scratch, &mut text),
+                    Kind::Cell | Kind::Inline => {}
+                },
+                _ => {}
+            },
+            Edge::Open(_) => {}
+            Edge::Close(node) => {
+                if skip.is_some() {
+                    if skip == Some(node.id()) {
+                        skip = None;
+                    }
+                    continue;
                 }
-                for child in node.children() {
-                    walk(child, lines);
+                if node.id() == cell.id() {
+                    break;
                 }
-                if block {
-                    lines.push(String::new());
-                } else if cell {
-                    lines.last_mut().expect("one line").push(' ');
+                if let Node::Element(e) = node.value() {
+                    match kind(e) {
+                        Kind::Block | Kind::Table => end_line(&mut line, &mut scratch, &mut text),
+                        Kind::Cell => line.push(' '),
+                        _ => {}
+                    }
                 }
             }
-            _ => node.children().for_each(|c| walk(c, lines)),
         }
     }
-    for child in cell.children() {
-        walk(child, &mut lines);
-    }
-    let text: Vec<String> = lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()).collect();
-    let text = text.join("\n");
+    end_line(&mut line, &mut scratch, &mut text);
     if text.is_empty() {
         // Excel's "save as web page" keeps a string value in x:str when the
         // shown text is empty.
         if let Some(v) = cell.value().attr("x:str").filter(|v| !v.trim().is_empty()) {
-            return collapse(v);
+            return Ok(collapse(v));
         }
     }
-    text
+    Ok(text)
+}
+
+/// Ends a line of a cell: collapsed as `collapse` does and, when anything
+/// is left, added to `text` on a line of its own.
+fn end_line(line: &mut String, scratch: &mut String, text: &mut String) {
+    if line.is_empty() {
+        return;
+    }
+    scratch.clear();
+    collapse_into(line, scratch);
+    let t = scratch.trim();
+    if !t.is_empty() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(t);
+    }
+    line.clear();
 }
 
 /// The rows of a table: its own `<tr>`s (directly, or in thead / tbody /
@@ -297,11 +375,80 @@ fn span_attr(cell: ElementRef<'_>, name: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// A vertical span still covering rows below: columns `from..=to` up to `until`.
-struct Covered {
-    from: u32,
-    to: u32,
-    until: u32,
+/// The grid columns covered by rowspans from the rows above: disjoint
+/// pieces `first column → (last column, last row)`, each column's last row
+/// the furthest any span over it reaches. Finding a row's next free column
+/// jumps piece by piece, so a table of many `rowspan="0"` cells is laid out
+/// in near-linear time (a list of spans scanned per column step was
+/// quadratic to cubic).
+#[derive(Default)]
+struct Coverage(BTreeMap<u32, (u32, u32)>);
+
+impl Coverage {
+    /// The first column at or after `col` that no span covers in `row`.
+    fn free(&mut self, mut col: u32, row: u32) -> Result<u32, ErrorKind> {
+        loop {
+            let Some((&from, &(to, until))) = self.0.range(..=col).next_back() else {
+                return Ok(col);
+            };
+            if to < col {
+                return Ok(col);
+            }
+            if until < row {
+                // Ended above this row: gone for every later row too.
+                self.0.remove(&from);
+                continue;
+            }
+            col = to.saturating_add(1);
+            super::budget::check()?;
+        }
+    }
+
+    /// Columns `a..=b` covered down to row `until`.
+    fn cover(&mut self, a: u32, b: u32, until: u32) {
+        let mut hit: Vec<(u32, u32, u32)> = Vec::new();
+        if let Some((&f, &(t, u))) = self.0.range(..a).next_back() {
+            if t >= a {
+                hit.push((f, t, u));
+            }
+        }
+        hit.extend(self.0.range(a..=b).map(|(&f, &(t, u))| (f, t, u)));
+        for &(f, ..) in &hit {
+            self.0.remove(&f);
+        }
+        let mut at = Some(a);
+        for (f, t, u) in hit {
+            if f < a {
+                self.0.insert(f, (a - 1, u));
+            }
+            if t > b {
+                self.0.insert(b + 1, (t, u));
+            }
+            let (lo, hi) = (f.max(a), t.min(b));
+            if let Some(c) = at.filter(|&c| c < lo) {
+                self.piece(c, lo - 1, until);
+            }
+            self.piece(lo, hi, u.max(until));
+            at = hi.checked_add(1);
+        }
+        if let Some(c) = at.filter(|&c| c <= b) {
+            self.piece(c, b, until);
+        }
+    }
+
+    /// Adds a piece, joined to the piece just left of it when both end on
+    /// the same row.
+    fn piece(&mut self, from: u32, to: u32, until: u32) {
+        if let Some(prev) = from.checked_sub(1) {
+            if let Some((&f, &(t, u))) = self.0.range(..from).next_back() {
+                if t == prev && u == until {
+                    self.0.insert(f, (to, until));
+                    return;
+                }
+            }
+        }
+        self.0.insert(from, (to, until));
+    }
 }
 
 /// One table as a grid, laid out by the HTML table model.
@@ -316,7 +463,7 @@ fn table_grid(table: ElementRef<'_>, above: &[String], n: usize, limits: &Limits
         .filter_map(ElementRef::wrap)
         .find(|c| c.value().name().eq_ignore_ascii_case("caption"));
     if let Some(c) = caption {
-        let t = cell_text(c);
+        let t = cell_text(c)?;
         if !t.is_empty() {
             sink.push(row, 0, &t)?;
             row += 1;
@@ -325,10 +472,9 @@ fn table_grid(table: ElementRef<'_>, above: &[String], n: usize, limits: &Limits
     let rows = rows_of(table);
     let first_row = row;
     let last_row = first_row + rows.len().saturating_sub(1) as u32;
-    let mut covered: Vec<Covered> = Vec::new();
+    let mut covered = Coverage::default();
     let mut widest = 0u32;
     for tr in &rows {
-        covered.retain(|c| c.until >= row);
         let mut col = 0u32;
         let cells = tr
             .children()
@@ -336,9 +482,7 @@ fn table_grid(table: ElementRef<'_>, above: &[String], n: usize, limits: &Limits
             .filter(|c| ["td", "th"].iter().any(|n| c.value().name().eq_ignore_ascii_case(n)));
         for cell in cells {
             // The next column no span from above covers.
-            while let Some(c) = covered.iter().find(|c| c.from <= col && col <= c.to) {
-                col = c.to + 1;
-            }
+            col = covered.free(col, row)?;
             let at = CellRef::new(row, col);
             let mut colspan = span_attr(cell, "colspan").filter(|&c| c > 0).unwrap_or(1);
             if colspan > MAX_COLSPAN {
@@ -356,23 +500,19 @@ fn table_grid(table: ElementRef<'_>, above: &[String], n: usize, limits: &Limits
                 notes.push(clamped(at, "rowspan", rowspan, rows_left));
                 rowspan = rows_left;
             }
-            let text = cell_text(cell);
+            let text = cell_text(cell)?;
             if !text.is_empty() {
                 sink.push(row, col, &text)?;
             }
-            let last = CellRef::new(row + rowspan - 1, col + colspan - 1);
+            let last = CellRef::new(row + rowspan - 1, col.saturating_add(colspan - 1));
             if last != at {
                 spans.push(Span { first: at, last });
             }
             if rowspan > 1 {
-                covered.push(Covered {
-                    from: col,
-                    to: col + colspan - 1,
-                    until: row + rowspan - 1,
-                });
+                covered.cover(col, col.saturating_add(colspan - 1), row + rowspan - 1);
             }
             widest = widest.max(col);
-            col += colspan;
+            col = col.saturating_add(colspan);
         }
         row += 1;
     }

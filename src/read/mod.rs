@@ -2,6 +2,7 @@
 //! web page or Word document) out. A reader knows file formats, nothing of
 //! forms.
 
+pub mod budget;
 mod cells;
 mod docx;
 mod html;
@@ -45,6 +46,12 @@ pub struct Limits {
     /// Most rows read from one sheet or text file; later rows are dropped
     /// with a `rows_truncated` warning (a form has hundreds).
     pub max_rows: u32,
+    /// Largest web page read: a page's HTML5 tree takes about 25 times its
+    /// bytes, so this is well below `max_file_bytes`.
+    pub max_page_bytes: u64,
+    /// Seconds one file may take (reading, forms, its review page); 0: no
+    /// limit. Checked in the loops crafted input can make long.
+    pub max_seconds: u64,
 }
 
 impl Default for Limits {
@@ -56,6 +63,8 @@ impl Default for Limits {
             max_cell_bytes: 1 << 20,
             max_unzipped_bytes: 1 << 30,
             max_rows: 20_000,
+            max_page_bytes: 32 << 20,
+            max_seconds: 60,
         }
     }
 }
@@ -77,10 +86,22 @@ pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<Grid>> {
     read_bytes(path, format, &bytes, limits)
 }
 
+/// Opens for reading without waiting: a FIFO with no writer would block
+/// `open` itself. Regular files ignore the flag.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut o, libc::O_NONBLOCK);
+    o.open(path)
+}
+
 /// A regular file's bytes, at most the size limit.
 fn read_regular(path: &Path, limits: &Limits) -> Result<Vec<u8>> {
     let err = |kind: ErrorKind| Error::new(path, kind);
-    let file = std::fs::File::open(path).map_err(|e| err(ErrorKind::Io(e)))?;
+    let file = open_nonblocking(path).map_err(|e| err(ErrorKind::Io(e)))?;
+    // Checked on the open file: a file swapped for a FIFO after the walk is
+    // refused here instead of blocking the worker (the open did not wait).
     let meta = file.metadata().map_err(|e| err(ErrorKind::Io(e)))?;
     if !meta.is_file() {
         return Err(err(ErrorKind::NotRegular));

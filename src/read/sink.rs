@@ -61,6 +61,8 @@ impl<'l> CellSink<'l> {
 
     /// Adds a cell; text longer than the limit is cut with a warning.
     pub fn push(&mut self, row: u32, col: u32, text: &str) -> Result<(), ErrorKind> {
+        // Every reader passes each cell here: the file's time budget.
+        super::budget::check()?;
         if text.trim().is_empty() {
             return Ok(());
         }

@@ -11,11 +11,24 @@ pub(super) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 /// One part of a zip, at most `limit` bytes of it.
 pub(super) fn read_entry(zip: &mut Zip<'_>, name: &str, limit: u64) -> Option<Vec<u8>> {
-    let f = zip.by_name(name).ok()?;
+    read_entry_checked(zip, name, limit).ok().flatten()
+}
+
+/// One part of a zip: `Ok(None)` when the zip has no such part, an error
+/// naming the part when its bytes cannot be inflated (a bad CRC, a lying
+/// size, damaged data).
+pub(super) fn read_entry_checked(zip: &mut Zip<'_>, name: &str, limit: u64) -> Result<Option<Vec<u8>>, String> {
+    let f = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(format!("{name} in the zip: {e}")),
+    };
     // Sized up front: an empty Vec makes read_to_end probe in small reads.
     let mut out = Vec::with_capacity(f.size().min(limit) as usize + 1);
-    f.take(limit).read_to_end(&mut out).ok()?;
-    Some(out)
+    f.take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{name} in the zip: {e}"))?;
+    Ok(Some(out))
 }
 
 pub(super) fn zip_entry(bytes: &[u8], name: &str, limit: u64) -> Option<String> {

@@ -27,6 +27,134 @@ use std::sync::LazyLock;
 const MAX_ROWS_DRAWN: usize = 3000;
 /// Columns drawn per grid.
 const MAX_COLS_DRAWN: u32 = 200;
+/// Grid positions (cells, empty ones included) drawn per page, over all its
+/// sheets: past it, rows are cut with a note.
+const PAGE_CELLS_DRAWN: usize = 400_000;
+/// A sheet whose extent is larger is drawn sparsely: only the rows and
+/// columns holding a cell or a merged region's edge.
+const DENSE_CELLS: u64 = 20_000;
+/// Grid positions looked at to place merged regions, per sheet, in units of
+/// the drawn area: past it, the regions left are drawn as plain cells.
+const SPAN_WORK: usize = 4;
+
+/// Which rows and columns of a grid are drawn, and its merged regions laid
+/// over them: each region either drawn whole or, when it overlaps one drawn
+/// before it, left out (HTML cannot draw overlapping regions). Work and
+/// memory follow what the sheet holds, never its dense extent.
+struct Layout {
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+    dense: bool,
+    rows_cut: bool,
+    /// (row, col) of a region's first cell → (rowspan, colspan) in drawn rows and columns.
+    span_at: FxHashMap<(u32, u32), (u32, u32)>,
+    /// Drawn positions inside a region other than its first cell.
+    taken: Vec<bool>,
+    spans_dropped: usize,
+}
+
+impl Layout {
+    fn new(g: &Grid, text_at: &FxHashMap<(u32, u32), &str>, row_end: u32, col_end: u32, budget: &mut usize) -> Self {
+        let dense = row_end as u64 * col_end as u64 <= DENSE_CELLS;
+        let (mut keep_rows, mut keep_cols): (Vec<bool>, Vec<bool>) = if dense {
+            (vec![true; row_end as usize], vec![true; col_end as usize])
+        } else {
+            let mut kr = vec![false; row_end as usize];
+            let mut kc = vec![false; col_end as usize];
+            let mut mark = |r: u32, c: u32| {
+                if r < row_end && c < col_end {
+                    kr[r as usize] = true;
+                    kc[c as usize] = true;
+                }
+            };
+            for &(r, c) in text_at.keys() {
+                mark(r, c);
+            }
+            for s in &g.spans {
+                mark(s.first.row, s.first.col);
+                mark(
+                    s.last.row.min(row_end.saturating_sub(1)),
+                    s.last.col.min(col_end.saturating_sub(1)),
+                );
+            }
+            (kr, kc)
+        };
+        keep_rows.resize(row_end as usize, false);
+        keep_cols.resize(col_end as usize, false);
+        let cols: Vec<u32> = (0..col_end).filter(|&c| keep_cols[c as usize]).collect();
+        let mut rows: Vec<u32> = (0..row_end).filter(|&r| keep_rows[r as usize]).collect();
+        let width = cols.len().max(1);
+        let rows_cut = rows.len() * width > *budget;
+        if rows_cut {
+            rows.truncate(*budget / width);
+        }
+        *budget = budget.saturating_sub(rows.len() * width);
+        // Drawn index of each grid row / column, and how many are drawn before it.
+        let index = |kept: &[u32], end: u32| {
+            let mut at = vec![u32::MAX; end as usize];
+            for (i, &x) in kept.iter().enumerate() {
+                at[x as usize] = i as u32;
+            }
+            at
+        };
+        let (row_at, col_at) = (index(&rows, row_end), index(&cols, col_end));
+        let last_kept = |at: &[u32], from: u32, to: u32| -> Option<u32> {
+            (from..=to.min(at.len() as u32 - 1))
+                .rev()
+                .map(|x| at[x as usize])
+                .find(|&i| i != u32::MAX)
+        };
+        let mut layout = Layout {
+            taken: vec![false; rows.len() * cols.len()],
+            rows,
+            cols,
+            dense,
+            rows_cut,
+            span_at: FxHashMap::default(),
+            spans_dropped: 0,
+        };
+        let n_cols = layout.cols.len();
+        let mut work = SPAN_WORK * layout.taken.len().max(1);
+        let mut occupied = vec![false; layout.taken.len()];
+        for s in &g.spans {
+            let (r0, c0) = (s.first.row, s.first.col);
+            if r0 >= row_end || c0 >= col_end {
+                continue;
+            }
+            let (kr0, kc0) = (row_at[r0 as usize], col_at[c0 as usize]);
+            if kr0 == u32::MAX || kc0 == u32::MAX {
+                continue;
+            }
+            let (Some(kr1), Some(kc1)) = (last_kept(&row_at, r0, s.last.row), last_kept(&col_at, c0, s.last.col))
+            else {
+                continue;
+            };
+            let cells = || (kr0..=kr1).flat_map(|r| (kc0..=kc1).map(move |c| r as usize * n_cols + c as usize));
+            let area = (kr1 - kr0 + 1) as usize * (kc1 - kc0 + 1) as usize;
+            let anchor = kr0 as usize * n_cols + kc0 as usize;
+            // Every position looked at is paid for, placed or not.
+            if occupied[anchor] || area > work || {
+                work -= area;
+                cells().any(|i| occupied[i])
+            } {
+                layout.spans_dropped += 1;
+                continue;
+            }
+            for i in cells() {
+                occupied[i] = true;
+                layout.taken[i] = i != anchor;
+            }
+            if area > 1 {
+                layout.span_at.insert((r0, c0), (kr1 - kr0 + 1, kc1 - kc0 + 1));
+            }
+        }
+        layout
+    }
+
+    fn covered(&self, kr: usize, kc: usize) -> bool {
+        self.taken[kr * self.cols.len() + kc]
+    }
+}
 
 static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
@@ -142,7 +270,9 @@ fn part_class(p: Part) -> &'static str {
 }
 
 /// One grid drawn with its forms' claims.
-fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize) {
+type Drawn = (GridView, usize, usize, usize);
+
+fn grid_view(id: usize, g: &Grid, path: &Path, stem: &str, budget: &mut usize) -> Result<Drawn, Error> {
     let result = form::explain(g, stem);
     // A sheet with no form is drawn too: what was read, and why no form.
     let note = result.as_ref().err().map(|e| e.to_string());
@@ -213,42 +343,45 @@ fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize)
         .unwrap_or(0)
         .max(g.spans.iter().map(|s| s.last.col).max().unwrap_or(0))
         .min(MAX_COLS_DRAWN - 1);
-    let span_at: FxHashMap<(u32, u32), (u32, u32)> = g
-        .spans
-        .iter()
-        .map(|s| {
-            (
-                (s.first.row, s.first.col),
-                (s.last.row - s.first.row + 1, s.last.col.min(last_col) - s.first.col + 1),
-            )
-        })
-        .collect();
-    let mut covered: FxHashSet<(u32, u32)> = FxHashSet::default();
-    for s in &g.spans {
-        for r in s.first.row..=s.last.row.min(s.first.row + MAX_ROWS_DRAWN as u32) {
-            for c in s.first.col..=s.last.col.min(last_col) {
-                if (r, c) != (s.first.row, s.first.col) {
-                    covered.insert((r, c));
-                }
-            }
-        }
+    let row_count = (last_row + 1) as usize;
+    let layout = Layout::new(g, &text_at, row_count.min(MAX_ROWS_DRAWN) as u32, last_col + 1, budget);
+    let mut notes: Vec<String> = Vec::new();
+    if row_count > MAX_ROWS_DRAWN {
+        notes.push(format!(
+            "rows after {MAX_ROWS_DRAWN} are not drawn ({row_count} in all)"
+        ));
+    }
+    if !layout.dense {
+        notes.push("rows and columns holding nothing are not drawn (see the row numbers and column letters)".into());
+    }
+    if layout.rows_cut {
+        notes.push(format!(
+            "the page draws at most {PAGE_CELLS_DRAWN} cells: rows after {} of this sheet are not drawn",
+            layout.rows.last().map_or(0, |r| r + 1)
+        ));
+    }
+    if layout.spans_dropped > 0 {
+        notes.push(format!(
+            "{} merged region(s) overlapping another are drawn as plain cells",
+            layout.spans_dropped
+        ));
     }
     let (mut cells, mut mapped, mut unmapped_n) = (0, 0, 0);
     let mut out_rows = Vec::new();
-    let row_count = (last_row + 1) as usize;
-    for r in 0..row_count.min(MAX_ROWS_DRAWN) as u32 {
+    for (kr, &r) in layout.rows.iter().enumerate() {
         let mut row = RowView {
             number: r + 1,
             realigned: realigned.contains(&r),
             cells: Vec::new(),
         };
-        for c in 0..=last_col {
-            if covered.contains(&(r, c)) {
+        for (kc, &c) in layout.cols.iter().enumerate() {
+            crate::read::budget::check().map_err(|k| Error::new(path, k))?;
+            if layout.covered(kr, kc) {
                 continue;
             }
             let at = CellRef::new(r, c);
             let addr = at.to_string();
-            let (rowspan, colspan) = span_at.get(&(r, c)).copied().unwrap_or((1, 1));
+            let (rowspan, colspan) = layout.span_at.get(&(r, c)).copied().unwrap_or((1, 1));
             let text = text_at.get(&(r, c)).copied().unwrap_or("");
             let part = explained.iter().find_map(|(_, cl)| cl.part_of(at));
             let path = paths.get(&addr).cloned();
@@ -295,18 +428,17 @@ fn grid_view(id: usize, g: &Grid, stem: &str) -> (GridView, usize, usize, usize)
         name: g.source.sheet.clone().unwrap_or_else(|| "(text)".into()),
         format: g.source.format.to_string(),
         encoding: g.source.encoding.clone(),
-        columns: (0..=last_col).map(crate::grid::column_name).collect(),
+        columns: layout.cols.iter().map(|&c| crate::grid::column_name(c)).collect(),
         rows: out_rows,
         cells,
         spans,
-        cut: (row_count > MAX_ROWS_DRAWN)
-            .then(|| format!("rows after {MAX_ROWS_DRAWN} are not drawn ({row_count} in all)")),
+        cut: (!notes.is_empty()).then(|| notes.join("; ")),
         warnings,
         findings,
         records: records_json,
         note,
     };
-    (view, cells, mapped, unmapped_n)
+    Ok((view, cells, mapped, unmapped_n))
 }
 
 /// The review page of one file (every sheet, or only `sheet`).
@@ -319,11 +451,12 @@ pub(crate) fn page_of(path: &Path, grids: &[Grid], sheet: Option<&str>) -> Resul
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut views = Vec::new();
     let (mut cells, mut mapped, mut unmapped) = (0, 0, 0);
+    let mut budget = PAGE_CELLS_DRAWN;
     for (i, g) in grids.iter().enumerate() {
         if sheet.is_some() && g.source.sheet.as_deref() != sheet {
             continue;
         }
-        let (v, c, m, u) = grid_view(i, g, stem);
+        let (v, c, m, u) = grid_view(i, g, path, stem, &mut budget)?;
         cells += c;
         mapped += m;
         unmapped += u;

@@ -105,7 +105,13 @@ pub(super) fn extract_batch<'scope, 'env>(
                     if stop::requested() {
                         return None;
                     }
-                    let (r, page) = prepare(f, opts);
+                    // One file never holds the batch: past --max-seconds it
+                    // fails alone; on a signal it stops where it is, unread.
+                    let budget = crate::Budget::new(Some(opts.limits.max_seconds), stop::requested);
+                    let (r, page) = budget.scope(|| prepare(f, opts));
+                    if matches!(&r, Err(e) if crate::read::budget::is_stopped(e.kind())) {
+                        return None;
+                    }
                     // A hidden bar (off a terminal, --quiet) costs no lock per file.
                     if !pb.is_hidden() {
                         pb.inc(1);

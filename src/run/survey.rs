@@ -66,9 +66,12 @@ pub fn survey(opts: &SurveyOptions) -> Result<SurveyOutcome, RunError> {
             chunk
                 .par_iter()
                 .map(|f| {
-                    let r = opts
-                        .vocab
-                        .scope(|| extract_guarded_with(&f.path, |p| survey::survey_file(p, &opts.limits)));
+                    // The per-file time limit, as in extract (--max-seconds).
+                    let budget = crate::Budget::new(Some(opts.limits.max_seconds), || false);
+                    let r = budget.scope(|| {
+                        opts.vocab
+                            .scope(|| extract_guarded_with(&f.path, |p| survey::survey_file(p, &opts.limits)))
+                    });
                     if !pb.is_hidden() {
                         pb.inc(1);
                     }

@@ -62,9 +62,11 @@ class ExtractError(Exception):
 
 
 def _paths(paths: Paths) -> List[str]:
-    if isinstance(paths, (str, os.PathLike)):
-        return [os.fspath(paths)]
-    return [os.fspath(p) for p in paths]
+    # os.fsdecode: a bytes path (a name that is not UTF-8) becomes a str
+    # that reads back as the same bytes.
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        return [os.fsdecode(paths)]
+    return [os.fsdecode(p) for p in paths]
 
 
 def _vocab(vocab: Optional[Union[PathLike, Sequence[PathLike]]]) -> Optional[List[str]]:
@@ -198,6 +200,8 @@ def extract_bytes(
 ) -> List[Dict[str, Any]]:
     """The records of one file's bytes (Spark's ``binaryFile``, an upload);
     ``name``'s extension gives the format. Raises :class:`ExtractError`."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"data must be bytes, bytearray or memoryview, not {type(data).__name__}")
     path, lines, error, code = _declx.extract_bytes(name, bytes(data), _vocab(vocab))
     if error is not None:
         raise ExtractError(error, path, code)
