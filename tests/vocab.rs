@@ -286,3 +286,27 @@ fn a_vocabulary_applies_only_inside_its_scope() {
     // The same files give the same vocabulary (built once).
     assert_eq!(format!("{v:?}"), format!("{:?}", Vocabulary::load(&[&path]).unwrap()));
 }
+
+#[test]
+fn labels_lists_labels_with_a_trailing_colon_a_unit_or_a_prompt_in_brackets() {
+    let dir = tmp("bracketed");
+    let form = dir.join("form.txt");
+    fs::write(
+        &form,
+        "项目支出绩效目标申报表\n项目名称\t甲\n主管部门\t某局\n\
+         资金用途说明（限200字以内）：\t用于设备采购\n\
+         资金管理办法（文号）：\t某财〔2023〕1号\n\
+         一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t甲数量\t10个\n",
+    )
+    .unwrap();
+    let listed = labels_json(&[form.to_str().unwrap()]);
+    let names: Vec<&str> = listed.iter().map(|l| l["label"].as_str().unwrap()).collect();
+    // Listed as compared: folded, brackets half-width, the colon off.
+    for label in ["资金用途说明(限200字以内)", "资金管理办法(文号)"] {
+        assert!(
+            names.iter().any(|n| n.starts_with(label)),
+            "{label} not listed: {names:?}"
+        );
+    }
+    assert!(listed.iter().all(|l| l["place"] == "header"), "{listed:?}");
+}
