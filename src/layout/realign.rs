@@ -98,10 +98,19 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             continue;
         }
         let Some(f) = frame.as_mut() else { continue };
-        if is_anchor(first) || is_sign_off(row) {
+        if is_anchor(first) {
             continue;
         }
         let shift = shift_of(f, row, strict);
+        // A sign-off row is never moved and shapes nothing; asked only of a
+        // row that would move or would mark where leaves end (most rows
+        // are neither, and the stamp words are a text search).
+        let marks_leaf_end = f
+            .levels
+            .is_some_and(|[_, _, l3]| first_col + shift <= l3 && row.last_col().unwrap_or(first_col) + shift > l3);
+        if (shift > 0 || marks_leaf_end) && is_sign_off(row) {
+            continue;
+        }
         if let Some([l1, l2, _]) = f.levels {
             f.seen_category |= row
                 .cells

@@ -64,19 +64,7 @@ fn kind_of(m: &fs::Metadata) -> &'static str {
     if m.is_dir() {
         return "a directory";
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "not a regular file (a named pipe)";
-        } else if t.is_char_device() || t.is_block_device() {
-            return "not a regular file (a device)";
-        } else if t.is_socket() {
-            return "not a regular file (a socket)";
-        }
-    }
-    "not a regular file"
+    crate::pathtext::not_regular(m)
 }
 
 /// A file being written under a temp name, renamed into place by `commit`.

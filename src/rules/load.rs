@@ -8,32 +8,14 @@ use crate::record::FormKind;
 use crate::value::{ColumnKey, Op, TargetKind};
 use regex::Regex;
 use rust_decimal::Decimal;
-use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-/// A rules file that cannot be used: the file, the line and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RulesError {
-    pub file: String,
-    /// 0 when the file could not be read at all.
-    pub line: usize,
-    pub message: String,
-}
-
-impl fmt::Display for RulesError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file, self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file, self.line, self.message)
-        }
-    }
-}
-
-impl std::error::Error for RulesError {}
+/// A rules file that cannot be used: the file, the line and why (the same
+/// shape as a vocabulary file's error, and read by the same bounded reader).
+pub type RulesError = crate::vocab::VocabError;
 
 /// One rule as a file gives it: a rule, or the id of one to drop.
 #[derive(Debug)]

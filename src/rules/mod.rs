@@ -99,27 +99,7 @@ impl RuleSet {
     /// with a built-in id replaces it, `enabled = false` drops it. A file
     /// that cannot be used is an error naming it and the line.
     pub fn load<P: AsRef<Path>>(files: &[P]) -> Result<Self, RulesError> {
-        let sources = files
-            .iter()
-            .map(|p| {
-                let path = p.as_ref();
-                let name = path.display().to_string();
-                let bytes = std::fs::read(path).map_err(|e| RulesError {
-                    file: name.clone(),
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                })?;
-                let text = String::from_utf8(bytes).map_err(|e| RulesError {
-                    file: name.clone(),
-                    line: 0,
-                    message: format!(
-                        "not UTF-8 at byte {} (save the file as UTF-8)",
-                        e.utf8_error().valid_up_to()
-                    ),
-                })?;
-                Ok((name, text))
-            })
-            .collect::<Result<Vec<_>, RulesError>>()?;
+        let sources = crate::vocab::read_sources(files)?;
         RuleSet::from_sources(&sources)
     }
 

@@ -327,20 +327,7 @@ fn file_id(_: &fs::Metadata) -> (u64, u64) {
 
 /// Why a path that is not a directory is not read.
 fn not_regular(m: &fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "not a regular file (a named pipe)";
-        } else if t.is_char_device() || t.is_block_device() {
-            return "not a regular file (a device)";
-        } else if t.is_socket() {
-            return "not a regular file (a socket)";
-        }
-    }
-    let _ = m;
-    "not a regular file"
+    crate::pathtext::not_regular(m)
 }
 
 #[cfg(test)]

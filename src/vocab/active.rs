@@ -64,27 +64,7 @@ impl Vocabulary {
     /// The built-in vocabulary with `files` merged over it, later files
     /// winning. A file that cannot be used is an error naming it and the line.
     pub fn load<P: AsRef<Path>>(files: &[P]) -> Result<Self, VocabError> {
-        let sources = files
-            .iter()
-            .map(|p| {
-                let path = p.as_ref();
-                let name = path.display().to_string();
-                let text = read_bounded(path).map_err(|e| VocabError {
-                    file: name.clone(),
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                })?;
-                let text = String::from_utf8(text).map_err(|e| VocabError {
-                    file: name.clone(),
-                    line: 0,
-                    message: format!(
-                        "not UTF-8 at byte {} (save the file as UTF-8)",
-                        e.utf8_error().valid_up_to()
-                    ),
-                })?;
-                Ok((name, text))
-            })
-            .collect::<Result<Vec<_>, VocabError>>()?;
+        let sources = read_sources(files)?;
         Vocabulary::from_sources(&sources)
     }
 
@@ -130,7 +110,34 @@ impl Vocabulary {
 /// The largest vocabulary file read (the built-in one is a few KiB).
 const MAX_VOCAB_BYTES: u64 = 64 << 20;
 
-/// A vocabulary file's bytes, at most `MAX_VOCAB_BYTES`: `/dev/zero` or an
+/// The (name, text) of each data file named on the command line (a
+/// vocabulary, a rules file): read to a bound, UTF-8, or an error naming
+/// the file.
+pub fn read_sources<P: AsRef<Path>>(files: &[P]) -> Result<Vec<(String, String)>, VocabError> {
+    files
+        .iter()
+        .map(|p| {
+            let path = p.as_ref();
+            let name = path.display().to_string();
+            let text = read_bounded(path).map_err(|e| VocabError {
+                file: name.clone(),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            })?;
+            let text = String::from_utf8(text).map_err(|e| VocabError {
+                file: name.clone(),
+                line: 0,
+                message: format!(
+                    "not UTF-8 at byte {} (save the file as UTF-8)",
+                    e.utf8_error().valid_up_to()
+                ),
+            })?;
+            Ok((name, text))
+        })
+        .collect()
+}
+
+/// A data file's bytes, at most `MAX_VOCAB_BYTES`: `/dev/zero` or an
 /// endless pipe is refused at the bound instead of filling memory.
 fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
@@ -140,7 +147,7 @@ fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_VOCAB_BYTES {
         return Err(std::io::Error::other(format!(
-            "larger than {} MiB (a vocabulary is a small text file)",
+            "larger than {} MiB (a vocabulary or rules file is a small text file)",
             MAX_VOCAB_BYTES >> 20
         )));
     }

@@ -11,7 +11,7 @@ mod load;
 mod role;
 mod words;
 
-pub use active::Vocabulary;
+pub use active::{read_sources, Vocabulary};
 pub use fold::{clean_label, fold, half_width, label, split_paren};
 pub use load::{Match, VocabError};
 pub use role::Table;
