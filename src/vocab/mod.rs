@@ -36,18 +36,16 @@ pub fn is_money_unit(text: &str) -> bool {
 /// Whether folded text reads as a form title (any template year).
 pub fn is_title(folded: &str) -> bool {
     let t = v();
-    if NOTE_PREFIXES.iter().any(|p| folded.starts_with(p)) || t.citation_marks.iter().any(|c| folded.contains(c)) {
-        // A note or a paragraph citing a form by name starts nothing.
-        return false;
-    }
-    if is_sentence(folded) {
-        // A numbered note or a sentence (1.本表为项目支出绩效目标申报表，…。)
-        // of a 填报说明 page names a form without being one.
-        return false;
-    }
     let n = folded.chars().count();
-    (n <= TITLE_CHARS_MAX && t.title_marks.iter().any(|m| folded.contains(m)))
-        || (n <= SHORT_TITLE_CHARS && t.form_words.iter().any(|w| split_paren(folded).0.ends_with(w)))
+    let marked = (n <= TITLE_CHARS_MAX && t.title_marks.iter().any(|m| folded.contains(m)))
+        || (n <= SHORT_TITLE_CHARS && t.form_words.iter().any(|w| split_paren(folded).0.ends_with(w)));
+    // A note or a paragraph citing a form by name starts nothing; nor does a
+    // numbered note or a sentence (1.本表为项目支出绩效目标申报表，…。) of a
+    // 填报说明 page. Asked only of a line that names a form.
+    marked
+        && !NOTE_PREFIXES.iter().any(|p| folded.starts_with(p))
+        && !t.citation_marks.iter().any(|c| folded.contains(c))
+        && !is_sentence(folded)
 }
 
 /// Whether folded text reads as a sentence or a numbered note rather than a
