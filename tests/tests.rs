@@ -6,6 +6,7 @@ mod common;
 mod batch;
 mod broken;
 mod cli;
+mod db;
 mod corpus;
 mod fixtures;
 mod page_breaks;
