@@ -97,8 +97,22 @@ fn readme_queries() -> Vec<(String, String, Vec<String>)> {
     out
 }
 
+/// Rows as the README shows them: NULL as NULL, numbers as Rust prints the
+/// f64 (SQLite's REAL 250.0 and PostgreSQL's NUMERIC 250.00 both "250").
 fn lines(rows: Vec<Vec<String>>) -> Vec<String> {
-    rows.into_iter().map(|r| r.join(" | ")).collect()
+    let cell = |c: String| {
+        if c == "∅" {
+            return "NULL".to_string();
+        }
+        let numeric = !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == '-');
+        match c.parse::<f64>() {
+            Ok(f) if numeric => f.to_string(),
+            _ => c,
+        }
+    };
+    rows.into_iter()
+        .map(|r| r.into_iter().map(cell).collect::<Vec<_>>().join(" | "))
+        .collect()
 }
 
 #[cfg(feature = "sqlite")]
