@@ -89,7 +89,14 @@ fn readme_queries() -> Vec<(String, String, Vec<String>)> {
     let mut out = Vec::new();
     for part in readme.split("<!-- query: ").skip(1) {
         let name = part.split(" -->").next().unwrap().to_string();
-        let sql = part.split("```sql\n").nth(1).unwrap().split("```").next().unwrap().to_string();
+        let sql = part
+            .split("```sql\n")
+            .nth(1)
+            .unwrap()
+            .split("```")
+            .next()
+            .unwrap()
+            .to_string();
         let text = part.split("```text\n").nth(1).unwrap().split("```").next().unwrap();
         out.push((name, sql, text.lines().map(String::from).collect()));
     }
@@ -140,7 +147,10 @@ mod sqlite {
     }
 
     pub fn rows(db: &Path) -> Rows {
-        let q = expect::queries(|c| format!("{c}_exact"), |c| format!("CASE WHEN {c} THEN 'true' ELSE 'false' END"));
+        let q = expect::queries(
+            |c| format!("{c}_exact"),
+            |c| format!("CASE WHEN {c} THEN 'true' ELSE 'false' END"),
+        );
         q.into_iter()
             .map(|(t, sql)| {
                 let mut r = query(db, &sql);
@@ -203,9 +213,25 @@ mod sqlite {
         let dir = tmp("sqlite-again");
         let root = archive(&dir, 30);
         let db = format!("sqlite:{}", dir.join("a.db").display());
-        ran(&declx(&["extract", root.to_str().unwrap(), "--db", &db, "-q", "--jobs", "1"]));
+        ran(&declx(&[
+            "extract",
+            root.to_str().unwrap(),
+            "--db",
+            &db,
+            "-q",
+            "--jobs",
+            "1",
+        ]));
         let first = dump(&dir.join("a.db"));
-        ran(&declx(&["extract", root.to_str().unwrap(), "--db", &db, "-q", "--jobs", "2"]));
+        ran(&declx(&[
+            "extract",
+            root.to_str().unwrap(),
+            "--db",
+            &db,
+            "-q",
+            "--jobs",
+            "2",
+        ]));
         assert_eq!(dump(&dir.join("a.db")), first);
         assert_eq!(count(&dir.join("a.db"), "SELECT count(*) FROM records"), 30);
     }
@@ -237,7 +263,13 @@ mod sqlite {
         let dir = tmp("sqlite-shards");
         let root = archive(&dir, 40);
         let whole = dir.join("whole.db");
-        ran(&declx(&["extract", root.to_str().unwrap(), "--db", &format!("sqlite:{}", whole.display()), "-q"]));
+        ran(&declx(&[
+            "extract",
+            root.to_str().unwrap(),
+            "--db",
+            &format!("sqlite:{}", whole.display()),
+            "-q",
+        ]));
         let shared = dir.join("shared.db");
         let arg = format!("sqlite:{}", shared.display());
         let children: Vec<_> = (1..=3)
@@ -260,8 +292,13 @@ mod sqlite {
         let dir = tmp("sqlite-sigint");
         let root = archive(&dir, 3000);
         let db = dir.join("a.db");
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("declx"))
-            .args(["extract", root.to_str().unwrap(), "--db", &format!("sqlite:{}", db.display())])
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("declx"))
+            .args([
+                "extract",
+                root.to_str().unwrap(),
+                "--db",
+                &format!("sqlite:{}", db.display()),
+            ])
             .args(["-q", "--jobs", "1"])
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -289,7 +326,10 @@ mod sqlite {
         assert_eq!(count(&db, mismatched), 0);
         assert_eq!(count(&db, "SELECT count(*) FROM records"), files);
         let per_record = query(&db, "SELECT count(*) FROM indicators GROUP BY record_id");
-        assert!(per_record.windows(2).all(|w| w[0] == w[1]), "every record has all its indicators");
+        assert!(
+            per_record.windows(2).all(|w| w[0] == w[1]),
+            "every record has all its indicators"
+        );
         assert_eq!(per_record.len() as i64, files);
     }
 
@@ -307,7 +347,11 @@ mod sqlite {
         assert_eq!(out.status.code(), Some(1));
         let errors = error_lines(&out);
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].contains(&arg) && errors[0].contains("schema_version 999"), "{}", errors[0]);
+        assert!(
+            errors[0].contains(&arg) && errors[0].contains("schema_version 999"),
+            "{}",
+            errors[0]
+        );
         assert_eq!(count(&db, "SELECT count(*) FROM records"), 1, "nothing was mixed in");
     }
 
@@ -317,7 +361,9 @@ mod sqlite {
         let c = rusqlite::Connection::open_in_memory().unwrap();
         c.execute_batch(&String::from_utf8(out.stdout).unwrap()).unwrap();
         let tables: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(tables, 10);
         let oracle = String::from_utf8(declx(&["schema", "--sql", "oracle"]).stdout).unwrap();
@@ -329,7 +375,15 @@ mod sqlite {
     fn the_readme_queries_give_what_the_readme_shows_in_sqlite() {
         let dir = tmp("sqlite-readme");
         let db = dir.join("forms.db");
-        ran(&declx(&["extract", "seeds", "fixtures", "tests/forms", "--db", &format!("sqlite:{}", db.display()), "-q"]));
+        ran(&declx(&[
+            "extract",
+            "seeds",
+            "fixtures",
+            "tests/forms",
+            "--db",
+            &format!("sqlite:{}", db.display()),
+            "-q",
+        ]));
         for (name, sql, want) in readme_queries() {
             assert_eq!(lines(query(&db, &sql)), want, "README query {name}");
         }
@@ -354,8 +408,12 @@ mod sqlite {
             let n = r.records().count() as i64;
             assert_eq!(n, count(&db, &format!("SELECT count(*) FROM {}", t.name)), "{}", t.name);
         }
-        assert!(fs::read_to_string(tables.join("schema.oracle.sql")).unwrap().contains("VARCHAR2"));
-        assert!(fs::read_to_string(tables.join("schema.sql")).unwrap().contains("NUMERIC"));
+        assert!(fs::read_to_string(tables.join("schema.oracle.sql"))
+            .unwrap()
+            .contains("VARCHAR2"));
+        assert!(fs::read_to_string(tables.join("schema.sql"))
+            .unwrap()
+            .contains("NUMERIC"));
     }
 }
 
@@ -364,7 +422,10 @@ mod postgres {
     use super::*;
 
     fn rows(url: &str) -> Rows {
-        let q = expect::queries(|c| format!("{c}::text"), |c| format!("CASE WHEN {c} THEN 'true' ELSE 'false' END"));
+        let q = expect::queries(
+            |c| format!("{c}::text"),
+            |c| format!("CASE WHEN {c} THEN 'true' ELSE 'false' END"),
+        );
         q.into_iter()
             .map(|(t, sql)| {
                 let mut r = pg::query(url, &sql);
@@ -377,9 +438,7 @@ mod postgres {
     fn dump(url: &str) -> Vec<Vec<String>> {
         let mut all = Vec::new();
         for t in declx::db::TABLES {
-            for r in pg::query(url, &format!("SELECT '{0}', {0}::text FROM {0}", t.name)) {
-                all.push(r);
-            }
+            all.extend(pg::query(url, &format!("SELECT '{0}', {0}::text FROM {0}", t.name)));
         }
         all.sort();
         all
@@ -403,7 +462,10 @@ mod postgres {
         expect::assert_same("postgres", &rows(&url), &expect::rows(&records));
         for r in &records {
             let id = expect::record_id(r);
-            let json = pg::query(&url, &format!("SELECT record_json::text FROM records WHERE id = '{id}'"));
+            let json = pg::query(
+                &url,
+                &format!("SELECT record_json::text FROM records WHERE id = '{id}'"),
+            );
             let stored: Value = serde_json::from_str(&json[0][0]).unwrap();
             assert_eq!(stored["indicators"], r["indicators"]);
             assert_eq!(stored["budget"], r["budget"]);
@@ -417,20 +479,36 @@ mod postgres {
         let root = archive(&dir, 20);
         ran(&declx(&["extract", root.to_str().unwrap(), "--db", &url, "-q"]));
         let first = dump(&url);
-        ran(&declx(&["extract", root.to_str().unwrap(), "--db", &url, "-q", "--jobs", "1"]));
+        ran(&declx(&[
+            "extract",
+            root.to_str().unwrap(),
+            "--db",
+            &url,
+            "-q",
+            "--jobs",
+            "1",
+        ]));
         assert_eq!(dump(&url), first);
         let file = root.join("2017/form_0002.txt");
         let text = fs::read_to_string(&file).unwrap().replace("第2局", "新成立的局");
         fs::write(&file, text).unwrap();
         ran(&declx(&["extract", root.to_str().unwrap(), "--db", &url, "-q"]));
         assert_eq!(count(&url, "SELECT count(*) FROM records"), 20);
-        assert_eq!(count(&url, "SELECT count(*) FROM records WHERE department = '第2局'"), 0);
-        assert_eq!(count(&url, "SELECT count(*) FROM records WHERE department = '新成立的局'"), 1);
+        assert_eq!(
+            count(&url, "SELECT count(*) FROM records WHERE department = '第2局'"),
+            0
+        );
+        assert_eq!(
+            count(&url, "SELECT count(*) FROM records WHERE department = '新成立的局'"),
+            1
+        );
     }
 
     #[test]
     fn postgres_shards_written_at_once_give_the_whole_run() {
-        let (Some(whole), Some(shared)) = (pg::database("whole"), pg::database("shards")) else { return };
+        let (Some(whole), Some(shared)) = (pg::database("whole"), pg::database("shards")) else {
+            return;
+        };
         let dir = tmp("pg-shards");
         let root = archive(&dir, 40);
         ran(&declx(&["extract", root.to_str().unwrap(), "--db", &whole, "-q"]));
@@ -480,7 +558,9 @@ mod postgres {
 
     #[test]
     fn the_csv_tables_load_into_postgres_with_copy_and_equal_the_import() {
-        let (Some(direct), Some(loaded)) = (pg::database("direct"), pg::database("loaded")) else { return };
+        let (Some(direct), Some(loaded)) = (pg::database("direct"), pg::database("loaded")) else {
+            return;
+        };
         let dir = tmp("pg-tables");
         let tables = dir.join("tables");
         let mut args = vec!["extract"];
@@ -489,7 +569,9 @@ mod postgres {
         args.extend(["--db", &direct, "--tables", tables.to_str().unwrap(), "-q"]);
         ran(&declx(&args));
         let mut client = ::postgres::Client::connect(&loaded, ::postgres::NoTls).unwrap();
-        client.batch_execute(&fs::read_to_string(tables.join("schema.sql")).unwrap()).unwrap();
+        client
+            .batch_execute(&fs::read_to_string(tables.join("schema.sql")).unwrap())
+            .unwrap();
         for t in declx::db::TABLES {
             let data = fs::read(tables.join(format!("{}.csv", t.name))).unwrap();
             let mut w = client
@@ -505,7 +587,15 @@ mod postgres {
     #[test]
     fn the_readme_queries_give_what_the_readme_shows_in_postgres() {
         let Some(url) = pg::database("readme") else { return };
-        ran(&declx(&["extract", "seeds", "fixtures", "tests/forms", "--db", &url, "-q"]));
+        ran(&declx(&[
+            "extract",
+            "seeds",
+            "fixtures",
+            "tests/forms",
+            "--db",
+            &url,
+            "-q",
+        ]));
         for (name, sql, want) in readme_queries() {
             assert_eq!(lines(pg::query(&url, &sql)), want, "README query {name}");
         }
@@ -518,7 +608,10 @@ mod postgres {
         let mut c = ::postgres::Client::connect(&url, ::postgres::NoTls).unwrap();
         c.batch_execute(&ddl).unwrap();
         let n: i64 = c
-            .query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[])
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+                &[],
+            )
             .unwrap()
             .get(0);
         assert_eq!(n, 10);
@@ -568,7 +661,11 @@ fn the_workbook_reads_back_with_chinese_headings_and_numbers() {
     assert_eq!(amounts, expected);
     let values = wb.worksheet_range("绩效指标").unwrap();
     let leaves = want["indicator_values"].len();
-    assert!(values.height() - 2 >= leaves, "{} rows for {leaves} values", values.height() - 2);
+    assert!(
+        values.height() - 2 >= leaves,
+        "{} rows for {leaves} values",
+        values.height() - 2
+    );
     // Frozen headings and the source's decimals as the number format.
     let zip = fs::File::open(&book).unwrap();
     let mut zip = zip::ZipArchive::new(zip).unwrap();

@@ -56,7 +56,9 @@ fn prepare_records(input: &Input, opts: &Options, outcome: Result<FileOutcome, E
             name: opts.out.as_ref().map(|_| output::record_name(&r, &input.rel)),
             pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
             line: (opts.jsonl.is_some() || opts.parquet.is_some()).then(|| output::to_line(&r)),
-            rows: opts.wants_rows().then(|| std::sync::Arc::new(output::db::record_rows(&r, &output::to_json(&r)))),
+            rows: opts
+                .wants_rows()
+                .then(|| std::sync::Arc::new(output::db::record_rows(&r, &output::to_json(&r)))),
             record: (opts.flat.is_some() || opts.parquet.is_some()).then_some(r),
         })
         .collect();

@@ -94,13 +94,19 @@ pub fn rows(records: &[Value]) -> Rows {
             walk(&id, n, 1, &mut out);
         }
         for c in r["checks"].as_array().unwrap() {
-            out.entry("checks").or_default().push(vec![id.clone(), s(&c["code"]), s(&c["ok"])]);
+            out.entry("checks")
+                .or_default()
+                .push(vec![id.clone(), s(&c["code"]), s(&c["ok"])]);
         }
         for w in r["warnings"].as_array().unwrap() {
-            out.entry("warnings").or_default().push(vec![id.clone(), s(&w["code"]), s(&w["cell"])]);
+            out.entry("warnings")
+                .or_default()
+                .push(vec![id.clone(), s(&w["code"]), s(&w["cell"])]);
         }
         for u in r["unmapped"].as_array().unwrap() {
-            out.entry("unmapped").or_default().push(vec![id.clone(), s(&u["cell"]), s(&u["text"])]);
+            out.entry("unmapped")
+                .or_default()
+                .push(vec![id.clone(), s(&u["cell"]), s(&u["text"])]);
         }
     }
     for v in out.values_mut() {
@@ -113,12 +119,21 @@ pub fn rows(records: &[Value]) -> Rows {
 /// decimal column's exact text in that dialect, `b(col)` a boolean's.
 pub fn queries(dec: fn(&str) -> String, b: fn(&str) -> String) -> Vec<(&'static str, String)> {
     vec![
-        ("records", "SELECT id, form, department, year, source_range FROM records".to_string()),
+        (
+            "records",
+            "SELECT id, form, department, year, source_range FROM records".to_string(),
+        ),
         (
             "budget_items",
-            format!("SELECT record_id, heading, label, {}, cell FROM budget_items", dec("amount")),
+            format!(
+                "SELECT record_id, heading, label, {}, cell FROM budget_items",
+                dec("amount")
+            ),
         ),
-        ("key_tasks", format!("SELECT record_id, name, {}, cell FROM key_tasks", dec("funds"))),
+        (
+            "key_tasks",
+            format!("SELECT record_id, name, {}, cell FROM key_tasks", dec("funds")),
+        ),
         (
             "indicators",
             format!("SELECT record_id, name, depth, {}, cell FROM indicators", b("leaf")),
@@ -146,5 +161,8 @@ pub fn assert_same(what: &str, got: &Rows, want: &Rows) {
             assert_eq!(g, w, "{what}: {table}");
         }
     }
-    assert!(!want.get("records").map_or(true, Vec::is_empty), "{what}: no records at all");
+    assert!(
+        !want.get("records").map_or(true, Vec::is_empty),
+        "{what}: no records at all"
+    );
 }

@@ -69,7 +69,9 @@ pub fn database(name: &str) -> Option<String> {
 /// Creates (again) database `name` on the server of `base`; its URL.
 pub fn fresh(base: &str, name: &str) -> String {
     let mut c = postgres::Client::connect(base, postgres::NoTls).expect("connect to the test server");
-    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"))
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .expect("drop a test database");
+    c.batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("create a test database");
     let (head, _) = base.rsplit_once('/').expect("a URL with a database");
     format!("{head}/{name}")

@@ -188,6 +188,9 @@ mod tests {
             super::masked("postgresql://u@h/db?password=x&sslmode=disable"),
             "postgresql://u@h/db?password=***&sslmode=disable"
         );
-        assert_eq!(super::masked("postgresql:///db?host=/tmp"), "postgresql:///db?host=/tmp");
+        assert_eq!(
+            super::masked("postgresql:///db?host=/tmp"),
+            "postgresql:///db?host=/tmp"
+        );
     }
 }

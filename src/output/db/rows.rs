@@ -105,7 +105,11 @@ pub fn record_rows(r: &Record, json: &str) -> RecordRows {
         Val::opt(r.other_tasks.as_deref()),
         Val::opt(r.budget.unit.as_deref()),
         r.project.as_ref().map_or(Val::Null, Val::json),
-        if r.info.is_empty() { Val::Null } else { Val::json(&r.info) },
+        if r.info.is_empty() {
+            Val::Null
+        } else {
+            Val::json(&r.info)
+        },
         Val::text(&r.source.path),
         Val::text(r.source.format.as_str()),
         Val::opt(r.source.encoding.as_deref()),
@@ -260,7 +264,11 @@ impl Tree<'_> {
             for (key, t) in &values.0 {
                 let key = key.as_str();
                 let header = self.headers.iter().find(|(k, _)| *k == key).map(|(_, h)| *h);
-                let terms = if t.terms.len() > 1 { Val::json(&t.terms) } else { Val::Null };
+                let terms = if t.terms.len() > 1 {
+                    Val::json(&t.terms)
+                } else {
+                    Val::Null
+                };
                 self.values.push(vec![
                     Val::text(&node_id),
                     Val::text(self.id),

@@ -123,7 +123,10 @@ pub const RECORDS: Table = Table {
     ],
     primary_key: &["id"],
     of_record: false,
-    indexes: &[("records_file_path", "file_path"), ("records_department_year", "department, year")],
+    indexes: &[
+        ("records_file_path", "file_path"),
+        ("records_department_year", "department, year"),
+    ],
 };
 
 pub const BUDGET_ITEMS: Table = Table {
@@ -288,7 +291,9 @@ impl FromStr for Dialect {
             "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
             "sqlite" => Ok(Dialect::Sqlite),
             "oracle" | "dm" | "dameng" => Ok(Dialect::Oracle),
-            _ => Err(format!("unknown SQL dialect {s:?}: expected postgres, sqlite or oracle")),
+            _ => Err(format!(
+                "unknown SQL dialect {s:?}: expected postgres, sqlite or oracle"
+            )),
         }
     }
 }
@@ -335,7 +340,9 @@ pub fn ddl(d: Dialect) -> String {
     let mut s = String::new();
     let comment = match d {
         Dialect::Postgres => "PostgreSQL (also openGauss, Kingbase in PostgreSQL mode)",
-        Dialect::Sqlite => "SQLite: each decimal column is a REAL for queries plus <name>_exact TEXT with the source's digits",
+        Dialect::Sqlite => {
+            "SQLite: each decimal column is a REAL for queries plus <name>_exact TEXT with the source's digits"
+        }
         Dialect::Oracle => "Oracle and DM (达梦)",
     };
     let _ = writeln!(s, "-- declx tables, schema_version {DB_SCHEMA_VERSION}: {comment}");

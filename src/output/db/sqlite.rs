@@ -98,7 +98,9 @@ impl BatchWriter for SqliteWriter {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
         {
-            let mut by_path = tx.prepare_cached("DELETE FROM records WHERE file_path = ?1").map_err(err)?;
+            let mut by_path = tx
+                .prepare_cached("DELETE FROM records WHERE file_path = ?1")
+                .map_err(err)?;
             let mut file = tx.prepare_cached("DELETE FROM files WHERE path = ?1").map_err(err)?;
             for p in &batch.paths {
                 by_path.execute([p]).map_err(err)?;

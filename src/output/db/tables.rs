@@ -108,11 +108,13 @@ impl BatchWriter for TablesWriter {
         for p in done {
             p.commit().map_err(|e| e.to_string())?;
         }
-        let script = |d| schema::ddl(d);
-        crate::output::write_atomic(&self.dir.join("schema.sql"), script(Dialect::Postgres).as_bytes())
+        crate::output::write_atomic(&self.dir.join("schema.sql"), schema::ddl(Dialect::Postgres).as_bytes())
             .map_err(|e| e.to_string())?;
-        crate::output::write_atomic(&self.dir.join("schema.oracle.sql"), script(Dialect::Oracle).as_bytes())
-            .map_err(|e| e.to_string())
+        crate::output::write_atomic(
+            &self.dir.join("schema.oracle.sql"),
+            schema::ddl(Dialect::Oracle).as_bytes(),
+        )
+        .map_err(|e| e.to_string())
     }
 
     fn abort(self: Box<Self>) {

@@ -29,37 +29,87 @@ struct Col {
 
 impl From<&Column> for Col {
     fn from(c: &Column) -> Self {
-        Col {
-            zh: c.zh,
-            en: c.name,
-        }
+        Col { zh: c.zh, en: c.name }
     }
 }
 
 /// The columns each record-level sheet starts with, from the record.
 const CONTEXT: [Col; 3] = [
-    Col { zh: "部门", en: "department" },
-    Col { zh: "年度", en: "year" },
-    Col { zh: "项目名称", en: "project_name" },
+    Col {
+        zh: "部门",
+        en: "department",
+    },
+    Col {
+        zh: "年度", en: "year"
+    },
+    Col {
+        zh: "项目名称",
+        en: "project_name",
+    },
 ];
 
 const INDICATOR_COLS: [Col; 16] = [
-    Col { zh: "记录编号", en: "record_id" },
-    Col { zh: "一级指标", en: "level1" },
-    Col { zh: "二级指标", en: "level2" },
-    Col { zh: "三级指标", en: "level3" },
-    Col { zh: "单元格", en: "cell" },
-    Col { zh: "权重", en: "weight" },
-    Col { zh: "列", en: "column_key" },
-    Col { zh: "列标题", en: "header" },
-    Col { zh: "原文", en: "raw" },
-    Col { zh: "类型", en: "kind" },
-    Col { zh: "比较符", en: "op" },
-    Col { zh: "数值", en: "value" },
-    Col { zh: "计量单位", en: "unit" },
-    Col { zh: "下限", en: "min_value" },
-    Col { zh: "上限", en: "max_value" },
-    Col { zh: "等级", en: "grade" },
+    Col {
+        zh: "记录编号",
+        en: "record_id",
+    },
+    Col {
+        zh: "一级指标",
+        en: "level1",
+    },
+    Col {
+        zh: "二级指标",
+        en: "level2",
+    },
+    Col {
+        zh: "三级指标",
+        en: "level3",
+    },
+    Col {
+        zh: "单元格",
+        en: "cell",
+    },
+    Col {
+        zh: "权重",
+        en: "weight",
+    },
+    Col {
+        zh: "列",
+        en: "column_key",
+    },
+    Col {
+        zh: "列标题",
+        en: "header",
+    },
+    Col {
+        zh: "原文", en: "raw"
+    },
+    Col {
+        zh: "类型", en: "kind"
+    },
+    Col {
+        zh: "比较符", en: "op"
+    },
+    Col {
+        zh: "数值",
+        en: "value",
+    },
+    Col {
+        zh: "计量单位",
+        en: "unit",
+    },
+    Col {
+        zh: "下限",
+        en: "min_value",
+    },
+    Col {
+        zh: "上限",
+        en: "max_value",
+    },
+    Col {
+        zh: "等级",
+        en: "grade",
+    },
 ];
 
 struct Sheet {
@@ -221,9 +271,8 @@ impl XlsxWriter {
         let r = &rec.tables[0][0];
         let col = |name: &str| &r[schema::RECORDS.column(name).expect("a records column")];
         let context = [col("department"), col("year"), col("project_name")];
-        let keep = |t: &Table| -> Vec<usize> {
-            (0..t.columns.len()).filter(|&i| t.columns[i].ty != Ty::Json).collect()
-        };
+        let keep =
+            |t: &Table| -> Vec<usize> { (0..t.columns.len()).filter(|&i| t.columns[i].ty != Ty::Json).collect() };
         let rec_cols = keep(&schema::RECORDS);
         let row: Vec<&Val> = rec_cols.iter().map(|&i| &r[i]).collect();
         self.write_row(0, &row)?;
@@ -242,8 +291,15 @@ impl XlsxWriter {
     fn indicators(&mut self, rec: &RecordRows, context: &[&Val; 3]) -> Result<(), String> {
         let t = &schema::INDICATORS;
         let ix = |n: &str| t.column(n).expect("an indicators column");
-        let (id, parent, depth, leaf, name, cell, weight) =
-            (ix("id"), ix("parent_id"), ix("depth"), ix("leaf"), ix("name"), ix("cell"), ix("weight"));
+        let (id, parent, depth, leaf, name, cell, weight) = (
+            ix("id"),
+            ix("parent_id"),
+            ix("depth"),
+            ix("leaf"),
+            ix("name"),
+            ix("cell"),
+            ix("weight"),
+        );
         let nodes: HashMap<&Val, &Row> = rec.tables[3].iter().map(|n| (&n[id], n)).collect();
         let v = &schema::INDICATOR_VALUES;
         let vx = |n: &str| v.column(n).expect("an indicator_values column");
