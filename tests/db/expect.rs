@@ -162,7 +162,7 @@ pub fn assert_same(what: &str, got: &Rows, want: &Rows) {
         }
     }
     assert!(
-        !want.get("records").map_or(true, Vec::is_empty),
+        !want.get("records").is_none_or(Vec::is_empty),
         "{what}: no records at all"
     );
 }

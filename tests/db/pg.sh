@@ -59,7 +59,9 @@ start() {
   "$bin/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE declx" >/dev/null
   if [ -n "$owner" ]; then
     # Detached, its output nowhere: the caller's pipes close at once.
-    setsid bash -c "while kill -0 $owner 2>/dev/null; do sleep 1; done; '$0' stop '$dir'" </dev/null >/dev/null 2>&1 &
+    local self
+    self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+    setsid bash -c "while kill -0 $owner 2>/dev/null; do sleep 1; done; '$self' stop '$dir'" </dev/null >/dev/null 2>&1 &
   fi
   echo "DECLX_PG_DIR=$dir"
   echo "DECLX_PG_BIN=$bin"
@@ -70,7 +72,12 @@ stop() {
   local dir=$1
   [ -d "$dir" ] || return 0
   if [ -f "$dir/bin" ]; then
-    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+      || as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  # Still running (a server that would not stop): its postmaster is killed.
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    kill -9 "$(head -1 "$dir/data/postmaster.pid")" 2>/dev/null || true
   fi
   rm -rf "$dir"
 }
