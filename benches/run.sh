@@ -71,6 +71,39 @@ for _ in $(seq "${REPEAT:-3}"); do
   if [ -z "$best_jsonl" ] || awk -v a="$t" -v b="$best_jsonl" 'BEGIN { exit !(a < b) }'; then best_jsonl=$t; fi
 done
 awk -v o="$best_out" -v j="$best_jsonl" 'BEGIN { printf "3000 forms: --out %.3fs, --jsonl %.3fs, ratio %.2fx (target <= 2x)\n", o, j, o / j }'
+# --db against --jsonl on the same 3,000 forms (targets: SQLite at least half
+# the --jsonl rate, PostgreSQL on loopback at least a quarter), and peak RSS of
+# --db sqlite: at 3,000 and 12,000 forms (flat in the number of inputs).
+# PostgreSQL comes from tests/db/pg.sh (skipped when it cannot start one).
+cargo build --release --quiet --bin declx --features sqlite,postgres
+dir="$work/db"
+"$bin/examples/gen_forms" "$dir/in" 3000 7 2>/dev/null
+pg_url=""
+if pg_env=$(tests/db/pg.sh start $$ 2>/dev/null); then
+  eval "$pg_env"; pg_url=$DECLX_TEST_PG
+fi
+best_j=""; best_s=""; best_p=""; rss_s=0
+for _ in $(seq "${REPEAT:-3}"); do
+  read -r t _ < <(run_once "$bin/declx" extract "$dir/in" --jsonl /dev/null -q)
+  if [ -z "$best_j" ] || awk -v a="$t" -v b="$best_j" 'BEGIN { exit !(a < b) }'; then best_j=$t; fi
+  rm -f "$dir/f.db"*
+  read -r t m < <(run_once "$bin/declx" extract "$dir/in" --db "sqlite:$dir/f.db" -q)
+  if [ -z "$best_s" ] || awk -v a="$t" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then best_s=$t; fi
+  rss_s=$m
+  if [ -n "$pg_url" ]; then
+    psql -q "${pg_url%/*}/postgres" -c "DROP DATABASE IF EXISTS bench WITH (FORCE)" -c "CREATE DATABASE bench"
+    read -r t _ < <(run_once "$bin/declx" extract "$dir/in" --db "${pg_url%/*}/bench" -q)
+    if [ -z "$best_p" ] || awk -v a="$t" -v b="$best_p" 'BEGIN { exit !(a < b) }'; then best_p=$t; fi
+  fi
+done
+"$bin/examples/gen_forms" "$dir/big" 12000 7 2>/dev/null
+rm -f "$dir/g.db"*
+read -r t_big rss_big < <(run_once "$bin/declx" extract "$dir/big" --db "sqlite:$dir/g.db" -q)
+awk -v j="$best_j" -v s="$best_s" -v p="${best_p:-0}" -v r1="$rss_s" -v r2="$rss_big" -v tb="$t_big" 'BEGIN {
+  printf "3000 forms: --jsonl %.3fs, --db sqlite: %.3fs (%.2f of the --jsonl rate, target >= 0.5)", j, s, j / s
+  if (p > 0) printf ", --db postgresql (loopback) %.3fs (%.2f, target >= 0.25)", p, j / p
+  printf "\n--db sqlite: peak RSS %.1f MB at 3,000 forms, %.1f MB at 12,000 (%.2fs)\n", r1 / 1024, r2 / 1024, tb }'
+[ -n "$pg_url" ] && tests/db/pg.sh stop "$DECLX_PG_DIR"
 cat <<'KEY'
 bare1t/bare2t: the floor (calamine reads every cell and merged region; text decoded
 and split; html parsed by html5ever; docx unzipped and its XML events read) on 1/2

@@ -48,6 +48,13 @@ pub use grid::{column_name, CellRef, Format, Grid, GridBuilder, Provenance, Row,
 pub use inspect::render as inspect;
 pub use output::{flat_header, flat_rows, to_line, write_atomic, FindingsFormat, FlatFormat, FlatRow, RunReport};
 pub use pathtext::{path_text, terminal_line, terminal_text};
+
+/// The database tables of `--db`, `--tables` and `--xlsx`: schema, DDL and rows.
+pub mod db {
+    pub use crate::output::db::rows::{file_row, record_id, record_rows, RecordRows, Row, Val};
+    pub use crate::output::db::schema::{ddl, Column, Dialect, Table, Ty, DB_SCHEMA_VERSION, META, TABLES};
+    pub use crate::output::db::DbTarget;
+}
 pub use pipeline::{extract_bytes, extract_file, FileOutcome};
 pub use read::budget::Budget;
 pub use read::{read_bytes, read_file, Limits};

@@ -47,8 +47,12 @@ struct Cli {
 enum Command {
     /// Extract every form of the given files and directories (`-`: read paths from stdin).
     Extract(ExtractArgs),
-    /// Print the JSON Schema of a record.
-    Schema,
+    /// Print the JSON Schema of a record (or, with --sql, the database tables' DDL).
+    Schema {
+        /// Print the CREATE statements of the database tables: postgres, sqlite or oracle (also DM).
+        #[arg(long, value_name = "DIALECT", num_args = 0..=1, default_missing_value = "postgres")]
+        sql: Option<declx::db::Dialect>,
+    },
     /// Print the reconstructed grid of a file: cells, merges, re-aligned rows.
     Inspect {
         path: PathBuf,
@@ -150,6 +154,15 @@ struct ExtractArgs {
     /// Write records.parquet and indicators.parquet into this directory (needs the `parquet` cargo feature).
     #[arg(long, value_name = "DIR")]
     parquet: Option<PathBuf>,
+    /// Import into a database: sqlite:PATH or postgresql://USER@HOST/DB (re-import replaces, never duplicates).
+    #[arg(long, value_name = "URL")]
+    db: Option<declx::db::DbTarget>,
+    /// Write the database tables as CSV files plus schema.sql (PostgreSQL) and schema.oracle.sql (Oracle/DM).
+    #[arg(long, value_name = "DIR")]
+    tables: Option<PathBuf>,
+    /// Write the tables as one workbook (记录, 预算, 重点任务, 绩效指标, 文件).
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<PathBuf>,
     /// Write a review site here: index.html (one row per input) and a page per input.
     #[arg(long, value_name = "DIR")]
     review: Option<PathBuf>,
@@ -228,9 +241,12 @@ impl ExtractArgs {
             && self.parquet.is_none()
             && self.review.is_none()
             && self.findings.is_none()
+            && self.db.is_none()
+            && self.tables.is_none()
+            && self.xlsx.is_none()
         {
             return Err(
-                "nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE, --parquet DIR, --review DIR and/or --findings FILE"
+                "nothing to write: give --out DIR, --jsonl FILE|-, --flat FILE, --parquet DIR, --db URL, --tables DIR, --xlsx FILE, --review DIR and/or --findings FILE"
                     .into(),
             );
         }
@@ -269,6 +285,9 @@ impl ExtractArgs {
             jsonl: self.jsonl,
             flat,
             parquet: self.parquet,
+            db: self.db,
+            tables: self.tables,
+            xlsx: self.xlsx,
             review: self.review,
             jobs: jobs(self.jobs),
             shard: self.shard,
@@ -403,7 +422,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Schema => print_out(&format!(
+        Command::Schema { sql: Some(dialect) } => print_out(&declx::db::ddl(dialect)),
+        Command::Schema { sql: None } => print_out(&format!(
             "{}\n",
             serde_json::to_string_pretty(&declx::schema()).expect("schema serialises")
         )),

@@ -7,6 +7,7 @@ mod batch;
 mod broken;
 mod cli;
 mod corpus;
+mod db;
 mod fixtures;
 mod hostile;
 mod identity;

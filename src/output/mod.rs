@@ -3,6 +3,7 @@
 //! file is written through the one atomic writer.
 
 mod atomic;
+pub mod db;
 mod files;
 mod findings;
 mod flat;
@@ -43,6 +44,8 @@ pub struct PreparedRecord {
     pub findings: Option<Vec<crate::rules::Finding>>,
     /// The record itself, kept only for `--flat` and `--parquet`.
     pub record: Option<Record>,
+    /// The record's table rows, for `--db`, `--tables` and `--xlsx`.
+    pub rows: Option<std::sync::Arc<db::RecordRows>>,
 }
 
 /// A write that failed, naming the file.
@@ -107,6 +110,11 @@ pub fn to_pretty(r: &impl Serialize) -> Vec<u8> {
     let mut v = serde_json::to_vec_pretty(r).expect("records serialise");
     v.push(b'\n');
     v
+}
+
+/// The record as one line of JSON text, without the newline.
+pub fn to_json(r: &Record) -> String {
+    serde_json::to_string(r).expect("records serialise")
 }
 
 pub fn to_line(r: &Record) -> Vec<u8> {

@@ -59,6 +59,9 @@ fn prepare_records(input: &Input, opts: &Options, outcome: Result<FileOutcome, E
             pretty: opts.out.as_ref().map(|_| output::to_pretty(&r)),
             line: (opts.jsonl.is_some() || opts.parquet.is_some()).then(|| output::to_line(&r)),
             findings: opts.findings.as_ref().map(|_| crate::rules::findings(&r, &opts.rules)),
+            rows: opts
+                .wants_rows()
+                .then(|| std::sync::Arc::new(output::db::record_rows(&r, &output::to_json(&r)))),
             record: (opts.flat.is_some() || opts.parquet.is_some()).then_some(r),
         })
         .collect();

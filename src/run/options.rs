@@ -23,6 +23,12 @@ pub struct Options {
     /// `records.parquet` and `indicators.parquet` in this directory (cargo
     /// feature `parquet`; always `None` without it).
     pub parquet: Option<PathBuf>,
+    /// `--db`: the tables in SQLite or PostgreSQL.
+    pub db: Option<crate::output::db::DbTarget>,
+    /// `--tables DIR`: the tables as CSV files with their DDL.
+    pub tables: Option<PathBuf>,
+    /// `--xlsx FILE`: the tables as a workbook.
+    pub xlsx: Option<PathBuf>,
     /// A review site: `index.html` and a page per input.
     pub review: Option<PathBuf>,
     pub jobs: Option<usize>,
@@ -35,4 +41,11 @@ pub struct Options {
     pub rules: RuleSet,
     /// The findings (failed checks), one row per finding, as XLSX or CSV.
     pub findings: Option<(PathBuf, FindingsFormat)>,
+}
+
+impl Options {
+    /// Whether a table sink (`--db`, `--tables`, `--xlsx`) needs each record's rows.
+    pub fn wants_rows(&self) -> bool {
+        self.db.is_some() || self.tables.is_some() || self.xlsx.is_some()
+    }
 }

@@ -133,6 +133,15 @@ fn sinks(opts: &Options) -> Result<Vec<Box<dyn RecordSink>>, RunError> {
             source: io::Error::other("this declx was built without the `parquet` feature"),
         });
     }
+    if let Some(db) = &opts.db {
+        sinks.push(crate::output::db::db_sink(db)?);
+    }
+    if let Some(dir) = &opts.tables {
+        sinks.push(crate::output::db::tables_sink(dir)?);
+    }
+    if let Some(p) = &opts.xlsx {
+        sinks.push(crate::output::db::xlsx_sink(p)?);
+    }
     if let Some(dir) = &opts.review {
         sinks.push(Box::new(crate::output::ReviewSink::create(dir)?));
     }
@@ -156,6 +165,8 @@ fn inputs(opts: &Options, report: &mut RunReport) -> Result<(Vec<Input>, Vec<Inp
     exclude.extend(opts.parquet.iter().cloned());
     exclude.extend(opts.review.iter().cloned());
     exclude.extend(opts.findings.iter().map(|(p, _)| p.clone()));
+    exclude.extend(opts.db.iter().flat_map(|d| d.files()));
+    exclude.extend(opts.tables.iter().chain(&opts.xlsx).cloned());
     let input_opts = InputOptions {
         null_separated: opts.null_separated,
         exclude,
