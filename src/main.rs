@@ -156,7 +156,7 @@ struct ExtractArgs {
     parquet: Option<PathBuf>,
     /// Import into a database: sqlite:PATH or postgresql://USER@HOST/DB (re-import replaces, never duplicates).
     #[arg(long, value_name = "URL")]
-    db: Option<declx::db::DbTarget>,
+    db: Option<String>,
     /// Write the database tables as CSV files plus schema.sql (PostgreSQL) and schema.oracle.sql (Oracle/DM).
     #[arg(long, value_name = "DIR")]
     tables: Option<PathBuf>,
@@ -265,6 +265,12 @@ impl ExtractArgs {
         if self.parquet.is_some() && !cfg!(feature = "parquet") {
             return Err("--parquet: this declx was built without Parquet; build it with `cargo build --release --features parquet`".into());
         }
+        // Parsed here, not by clap, whose error would echo a password.
+        let db = match self.db.as_deref().map(str::parse::<declx::db::DbTarget>) {
+            Some(Err(why)) => return Err(format!("--db {why}")),
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
         let flat = match self.flat {
             Some(p) => match FlatFormat::of(&p) {
                 Some(f) => Some((p, f)),
@@ -285,7 +291,7 @@ impl ExtractArgs {
             jsonl: self.jsonl,
             flat,
             parquet: self.parquet,
-            db: self.db,
+            db,
             tables: self.tables,
             xlsx: self.xlsx,
             review: self.review,

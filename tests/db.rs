@@ -676,3 +676,17 @@ fn the_workbook_reads_back_with_chinese_headings_and_numbers() {
     std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
     assert!(styles.contains(r#"formatCode="0.00""#), "amounts keep two decimals");
 }
+
+#[test]
+fn a_database_password_is_never_printed() {
+    for url in [
+        "mysql://declx:s3cret@db.host/budget",
+        "postgresql://declx:s3cret@127.0.0.1:1/budget",
+    ] {
+        let out = declx(&["extract", "seeds", "--db", url, "-q"]);
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("s3cret"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
