@@ -46,7 +46,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Extract every form of the given files and directories (`-`: read paths from stdin).
-    Extract(ExtractArgs),
+    Extract(Box<ExtractArgs>),
     /// Print the JSON Schema of a record (or, with --sql, the database tables' DDL).
     Schema {
         /// Print the CREATE statements of the database tables: postgres, sqlite or oracle (also DM).
@@ -471,6 +471,6 @@ fn main() -> ExitCode {
             Ok(set) => print_out(&declx::rules_list(&set)),
             Err(why) => usage_error(&why),
         },
-        Command::Extract(args) => extract(args),
+        Command::Extract(args) => extract(*args),
     }
 }

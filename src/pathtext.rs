@@ -87,6 +87,25 @@ fn terminal(s: &str, lines: bool) -> String {
     out
 }
 
+/// Why a path that is not a directory is no regular file: what a one-line
+/// error says of a pipe, a device or a socket.
+pub fn not_regular(m: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        if t.is_fifo() {
+            return "not a regular file (a named pipe)";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "not a regular file (a device)";
+        } else if t.is_socket() {
+            return "not a regular file (a socket)";
+        }
+    }
+    let _ = m;
+    "not a regular file"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,23 +125,4 @@ mod tests {
         assert_eq!(escape_bytes(b"bad\xB1\xED.txt"), "bad\\xB1\\xED.txt");
         assert_eq!(escape_bytes(b"\xFF"), "\\xFF");
     }
-}
-
-/// Why a path that is not a directory is no regular file: what a one-line
-/// error says of a pipe, a device or a socket.
-pub fn not_regular(m: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = m.file_type();
-        if t.is_fifo() {
-            return "not a regular file (a named pipe)";
-        } else if t.is_char_device() || t.is_block_device() {
-            return "not a regular file (a device)";
-        } else if t.is_socket() {
-            return "not a regular file (a socket)";
-        }
-    }
-    let _ = m;
-    "not a regular file"
 }

@@ -172,13 +172,7 @@ fn a_weight_between_level_columns_is_that_level_s_weight() {
     let w = |n: &declx::types::IndicatorNode| n.weight.map(|d| d.0.to_string());
     let tops: Vec<_> = r.indicators.iter().map(|n| (n.name.as_str(), w(n))).collect();
     assert_eq!(tops, [("产出", Some("60".into())), ("效果", Some("40".into()))]);
-    let seconds: Vec<_> = r.indicators[0]
-        .children
-        .as_ref()
-        .unwrap()
-        .iter()
-        .map(|n| w(n))
-        .collect();
+    let seconds: Vec<_> = r.indicators[0].children.as_ref().unwrap().iter().map(w).collect();
     assert_eq!(seconds, [Some("30".to_string()), Some("30".to_string())]);
     assert!(r.unmapped.is_empty(), "{:?}", r.unmapped);
 }

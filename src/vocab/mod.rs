@@ -381,7 +381,7 @@ pub fn is_organisation(value: &str) -> bool {
     let n = t.chars().count();
     (2..=60).contains(&n)
         && !t.contains(['\n', ':', ';', '。'])
-        && t.chars().any(|c| !c.is_ascii())
+        && !t.is_ascii()
         && v().organisation_ends.iter().any(|e| t.ends_with(e))
 }
 
