@@ -77,7 +77,7 @@ pub struct Walked {
 
 /// Files to read (sorted, each once) and files passed over with the reason.
 /// `stdin_paths` gives the bytes of a `-` argument's path list. Directories
-/// that cannot be read are listed as skipped here; [`walk`] tells them apart.
+/// that cannot be read are listed as skipped here; `walk` tells them apart.
 pub fn collect(
     roots: &[PathBuf],
     stdin_paths: impl FnOnce() -> io::Result<Vec<u8>>,
