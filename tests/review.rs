@@ -274,14 +274,11 @@ fn in_a_browser_the_index_sorts_by_warnings_and_a_screenshot_is_not_blank() {
     }
     fs::copy("seeds/000_be24f91d7f1b64fe.txt", inputs.join("seed.txt")).unwrap();
     let site = dir.join("site");
+    // Named as a user names them, from the folder that holds them: the
+    // page's title (the screenshot's) is `in/seed.txt`, no temp path.
     declx()
-        .args([
-            "extract",
-            inputs.to_str().unwrap(),
-            "--review",
-            site.to_str().unwrap(),
-            "-q",
-        ])
+        .current_dir(&dir)
+        .args(["extract", "in", "--review", "site", "-q"])
         .assert()
         .success();
     let d = dom(&site.join("index.html"), "#sort=warnings");
