@@ -251,3 +251,80 @@ fn an_optional_last_column_does_not_change_a_shifted_rows_level() {
         pairs(&[("受益群众满意度", "≥90%"), ("服务对象满意度", "≥90%")])
     );
 }
+
+/// Every indicator node of a record as `path = values`, in order.
+fn tree_lines(record: &Value) -> Vec<String> {
+    fn walk(nodes: &Value, path: &str, out: &mut Vec<String>) {
+        for n in nodes.as_array().into_iter().flatten() {
+            let p = format!("{path}/{}", n["name"].as_str().unwrap_or_default());
+            let raws: Vec<String> = n["values"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={}", v["raw"].as_str().unwrap_or_default()))
+                .collect();
+            out.push(format!("{p} = {}", raws.join(" ")));
+            walk(&n["children"], &p, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&record["indicators"], "", &mut out);
+    out
+}
+
+/// The text as an exporter that drops a row's leading empty cells writes
+/// it (they go to the row's end): rows `pick` chooses lose `lose(k)` of
+/// their `k` leading empty cells. Header rows and quoted cells stay.
+fn export_losing_cells(text: &str, pick: impl Fn(usize) -> bool, lose: impl Fn(usize) -> usize) -> String {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<&str> = line.split('\t').collect();
+        let k = cells.iter().take_while(|c| c.trim().is_empty()).count();
+        let eligible = k > 0 && k < cells.len() && !line.contains("一级") && !line.contains('"');
+        if eligible && pick(i) {
+            let d = lose(k);
+            let mut moved: Vec<&str> = cells[d..].to_vec();
+            moved.extend(std::iter::repeat_n("", d));
+            out.push(moved.join("\t"));
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out.join("\n")
+}
+
+#[test]
+fn every_corpus_text_form_reads_the_same_when_its_rows_lost_leading_cells() {
+    let mut files: Vec<_> = std::fs::read_dir("tests/forms")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Some(first) = records(&text).first().map(json) else {
+            continue;
+        };
+        let expected = tree_lines(&first);
+        let variants = [
+            ("every row loses all", export_losing_cells(&text, |_| true, |k| k)),
+            ("every row loses one", export_losing_cells(&text, |_| true, |_| 1)),
+            (
+                "every other row loses all",
+                export_losing_cells(&text, |i| i % 2 == 0, |k| k),
+            ),
+            (
+                "every third row loses one",
+                export_losing_cells(&text, |i| i % 3 == 1, |_| 1),
+            ),
+        ];
+        for (how, shifted) in variants {
+            let got = tree_lines(&json(&records(&shifted)[0]));
+            assert_eq!(got, expected, "{} when {how}:\n{shifted}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 80, "only {checked} variants checked");
+}

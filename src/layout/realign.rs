@@ -1,6 +1,7 @@
 //! Re-alignment: put back the empty leading cells that text exporters drop
-//! from some rows, deciding by the open section's columns and the category
-//! vocabularies, never by line numbers.
+//! from some rows, deciding by the open section's columns, the row's shape
+//! (where its last cell ends) and then the category vocabularies, never by
+//! line numbers. Knows table columns, not what a form makes of the rows.
 
 use super::FormRows;
 use crate::diag::{Warning, WarningCode};
