@@ -66,12 +66,42 @@ fn is_anchor(cell: &Cell) -> bool {
 /// taken as shifted.
 pub(super) fn realign(form: &mut FormRows, strict: bool) {
     let mut frame: Option<Frame> = None;
+    let mut under_header = false;
     for row in &mut form.rows {
         let Some(first) = row.first() else {
             continue;
         };
         let (first_col, folded) = (first.col, vocab::label(first));
+        // The lower row of a two-row header (指标性质 | 指标值 | 度量单位 under
+        // 年度指标值) that lost its leading cells: its columns start right of
+        // the 三级 column.
+        if std::mem::take(&mut under_header) && !strict {
+            if let Some([_, _, l3]) = frame.and_then(|f| f.levels) {
+                let header_words = row.cells.iter().all(|c| {
+                    let t = vocab::label(c);
+                    vocab::column_key(t).is_some() || vocab::is_plain_value_header(t)
+                });
+                if header_words && first_col <= l3 {
+                    let shift = l3 + 1 - first_col;
+                    form.warnings.push(Warning::new(
+                        WarningCode::RowRealigned,
+                        Some(CellRef::new(row.index, first_col)),
+                        format!(
+                            "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
+                            row.index + 1,
+                            first.text,
+                            CellRef::new(row.index, first_col + shift)
+                        ),
+                    ));
+                    for c in &mut row.cells {
+                        c.col += shift;
+                    }
+                    continue;
+                }
+            }
+        }
         if let Some(levels) = header_levels(row).map(|l| l[0]) {
+            under_header = true;
             let f = frame.get_or_insert(Frame::default());
             f.levels = Some(levels);
             f.last_col = f.last_col.max(row.last_col().unwrap_or(0));
