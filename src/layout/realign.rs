@@ -82,20 +82,7 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
                     vocab::column_key(t).is_some() || vocab::is_plain_value_header(t)
                 });
                 if header_words && first_col <= l3 {
-                    let shift = l3 + 1 - first_col;
-                    form.warnings.push(Warning::new(
-                        WarningCode::RowRealigned,
-                        Some(CellRef::new(row.index, first_col)),
-                        format!(
-                            "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
-                            row.index + 1,
-                            first.text,
-                            CellRef::new(row.index, first_col + shift)
-                        ),
-                    ));
-                    for c in &mut row.cells {
-                        c.col += shift;
-                    }
+                    move_right(row, l3 + 1 - first_col, &mut form.warnings);
                     continue;
                 }
             }
@@ -156,20 +143,26 @@ pub(super) fn realign(form: &mut FormRows, strict: bool) {
             }
         }
         if shift > 0 {
-            form.warnings.push(Warning::new(
-                WarningCode::RowRealigned,
-                Some(CellRef::new(row.index, first_col)),
-                format!(
-                    "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
-                    row.index + 1,
-                    first.text,
-                    CellRef::new(row.index, first_col + shift)
-                ),
-            ));
-            for c in &mut row.cells {
-                c.col += shift;
-            }
+            move_right(row, shift, &mut form.warnings);
         }
+    }
+}
+
+/// Moves a row that lost `shift` leading cells back, with its warning.
+fn move_right(row: &mut Row, shift: u32, warnings: &mut Vec<Warning>) {
+    let Some(first) = row.first() else { return };
+    warnings.push(Warning::new(
+        WarningCode::RowRealigned,
+        Some(CellRef::new(row.index, first.col)),
+        format!(
+            "row {} lost {shift} leading empty cell(s) in the export; {:?} moved to {}",
+            row.index + 1,
+            first.text,
+            CellRef::new(row.index, first.col + shift)
+        ),
+    ));
+    for c in &mut row.cells {
+        c.col += shift;
     }
 }
 
