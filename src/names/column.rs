@@ -46,6 +46,28 @@ impl ColumnKey {
         }
     }
 
+    /// The key a SPEC §3.1 name stands for (`annual` → `Annual`); None for
+    /// any other name. The inverse of `as_str` for the named keys.
+    pub fn named(name: &str) -> Option<ColumnKey> {
+        Some(match name {
+            "period" => ColumnKey::Period,
+            "annual" => ColumnKey::Annual,
+            "actual" => ColumnKey::Actual,
+            "weight" => ColumnKey::Weight,
+            "score" => ColumnKey::Score,
+            "deviation_note" => ColumnKey::DeviationNote,
+            "nature" => ColumnKey::Nature,
+            "direction" => ColumnKey::Direction,
+            "value_type" => ColumnKey::ValueType,
+            "measure_unit" => ColumnKey::MeasureUnit,
+            "standard" => ColumnKey::Standard,
+            "explanation" => ColumnKey::Explanation,
+            "executed_to_date" => ColumnKey::ExecutedToDate,
+            "expected_full_year" => ColumnKey::ExpectedFullYear,
+            _ => return None,
+        })
+    }
+
     /// Columns whose cells are targets or numbers (parsed), not free text.
     pub fn is_numeric(&self) -> bool {
         matches!(

@@ -6,6 +6,7 @@
 use super::rule::{Builtin, Cmp, Column, Cond, Field, Pattern, Rhs, Rule, Severity, SumTerm, Target, TaskPart};
 use crate::record::FormKind;
 use crate::value::{ColumnKey, Op, TargetKind};
+use crate::vocab::line_of;
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::ops::Range;
@@ -39,11 +40,7 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Entry>, RulesError> {
         line: line_of(text, span.start),
         message,
     };
-    let doc = DeTable::parse(text).map_err(|e| RulesError {
-        file: name.to_string(),
-        line: e.span().map_or(1, |s| line_of(text, s.start)),
-        message: format!("not TOML: {}", e.message().trim_end()),
-    })?;
+    let doc = crate::vocab::parse_toml(name, text)?;
     let mut out = Vec::new();
     for (key, value) in doc.get_ref() {
         let rules = match (key.get_ref().as_ref(), value.get_ref().as_array()) {
@@ -506,23 +503,7 @@ fn compare_of(s: &str) -> Option<Cond> {
 
 /// A column key by its name in SPEC §3.1; any other name is a header text.
 pub fn column_key(name: &str) -> ColumnKey {
-    match name {
-        "period" => ColumnKey::Period,
-        "annual" => ColumnKey::Annual,
-        "actual" => ColumnKey::Actual,
-        "weight" => ColumnKey::Weight,
-        "score" => ColumnKey::Score,
-        "deviation_note" => ColumnKey::DeviationNote,
-        "nature" => ColumnKey::Nature,
-        "direction" => ColumnKey::Direction,
-        "value_type" => ColumnKey::ValueType,
-        "measure_unit" => ColumnKey::MeasureUnit,
-        "standard" => ColumnKey::Standard,
-        "explanation" => ColumnKey::Explanation,
-        "executed_to_date" => ColumnKey::ExecutedToDate,
-        "expected_full_year" => ColumnKey::ExpectedFullYear,
-        other => ColumnKey::Other(other.into()),
-    }
+    ColumnKey::named(name).unwrap_or_else(|| ColumnKey::Other(name.into()))
 }
 
 fn field_of(f: &str) -> Option<Field> {
@@ -588,14 +569,6 @@ fn compile(pattern: &str, span: &Range<usize>, err: &dyn Fn(Range<usize>, String
             format!("bad regex {pattern:?}: {last} (Rust regex syntax)"),
         )
     })
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// The line of the `[[rule]]` header at or above `byte`.

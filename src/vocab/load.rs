@@ -65,11 +65,7 @@ pub fn parse(name: &str, text: &str) -> Result<Layer, VocabError> {
         line: at(span),
         message,
     };
-    let doc = DeTable::parse(text).map_err(|e| VocabError {
-        file: name.to_string(),
-        line: e.span().map_or(1, |s| line_of(text, s.start)),
-        message: format!("not TOML: {}", e.message().trim_end()),
-    })?;
+    let doc = parse_toml(name, text)?;
     let mut layer = Layer::default();
     for (key, value) in doc.get_ref() {
         let table_name = key.get_ref().as_ref();
@@ -207,7 +203,18 @@ fn shown(v: &DeValue) -> String {
     }
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
+/// A data file's TOML (a vocabulary, a rules file), with its spans; bad
+/// TOML is an error naming the file and the line.
+pub fn parse_toml<'t>(name: &str, text: &'t str) -> Result<Spanned<DeTable<'t>>, VocabError> {
+    DeTable::parse(text).map_err(|e| VocabError {
+        file: name.to_string(),
+        line: e.span().map_or(1, |s| line_of(text, s.start)),
+        message: format!("not TOML: {}", e.message().trim_end()),
+    })
+}
+
+/// The 1-based line of a byte offset.
+pub fn line_of(text: &str, byte: usize) -> usize {
     text.as_bytes()[..byte.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')

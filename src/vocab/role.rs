@@ -140,26 +140,6 @@ const COLUMN_ROLES: [&str; 14] = [
     "expected_full_year",
 ];
 
-fn column_key(name: &str) -> Option<ColumnKey> {
-    Some(match name {
-        "period" => ColumnKey::Period,
-        "annual" => ColumnKey::Annual,
-        "actual" => ColumnKey::Actual,
-        "weight" => ColumnKey::Weight,
-        "score" => ColumnKey::Score,
-        "deviation_note" => ColumnKey::DeviationNote,
-        "nature" => ColumnKey::Nature,
-        "direction" => ColumnKey::Direction,
-        "value_type" => ColumnKey::ValueType,
-        "measure_unit" => ColumnKey::MeasureUnit,
-        "standard" => ColumnKey::Standard,
-        "explanation" => ColumnKey::Explanation,
-        "executed_to_date" => ColumnKey::ExecutedToDate,
-        "expected_full_year" => ColumnKey::ExpectedFullYear,
-        _ => return None,
-    })
-}
-
 fn op(name: &str) -> Option<Op> {
     Some(match name {
         "ge" => Op::Ge,
@@ -252,7 +232,7 @@ impl Role {
                 "info" => Section::BasicInfo,
                 _ => return None,
             }),
-            Table::Columns => Role::Column(column_key(s)?),
+            Table::Columns => Role::Column(ColumnKey::named(s)?),
             Table::TaskColumns => Role::Task(match s {
                 "name" => TaskField::Name,
                 "content" => TaskField::Content,
