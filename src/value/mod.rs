@@ -6,6 +6,7 @@
 mod amount;
 mod number;
 mod target;
+mod unit;
 
 pub use crate::names::{ColumnKey, Op};
 pub use amount::{looks_numeric, parse_amount, Amount};
